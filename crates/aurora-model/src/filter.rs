@@ -94,57 +94,67 @@ impl ServiceFilter {
                 reason: "cannot be combined with municipality, region, hospital district or wellbeing county filters".into(),
             });
         }
-        let check =
-            |field: &'static str, values: &[String], ok: &dyn Fn(&str) -> bool, what: &str| {
-                match values.iter().find(|v| !ok(v)) {
-                    Some(bad) => Err(FilterError {
-                        field,
-                        reason: format!("unknown {what} {bad:?}"),
-                    }),
-                    None => Ok(()),
-                }
-            };
+        let check = |field: &'static str,
+                     values: &[String],
+                     ok: &dyn Fn(&str) -> bool,
+                     what: &str,
+                     hint: &str| {
+            match values.iter().find(|v| !ok(v)) {
+                Some(bad) => Err(FilterError {
+                    field,
+                    reason: format!("unknown {what} {bad:?}{hint}"),
+                }),
+                None => Ok(()),
+            }
+        };
         check(
             "municipality_codes",
             &self.municipality_codes,
             &|c| codes.municipality(c).is_some(),
             "municipality code",
+            " (expected a 3-digit code such as 091)",
         )?;
         check(
             "region_codes",
             &self.region_codes,
             &|c| codes.area(AreaKind::Region, c).is_some(),
             "region code",
+            " (expected a 2-digit code such as 01)",
         )?;
         check(
             "hospital_district_codes",
             &self.hospital_district_codes,
             &|c| codes.area(AreaKind::HospitalDistrict, c).is_some(),
             "hospital district code",
+            " (expected a 2-digit code such as 25)",
         )?;
         check(
             "wellbeing_service_county_codes",
             &self.wellbeing_county_codes,
             &|c| codes.area(AreaKind::WellbeingCounty, c).is_some(),
             "wellbeing services county code",
+            " (expected a 2-digit code such as 90)",
         )?;
         check(
             "service_classes",
             &self.service_classes,
             &|c| codes.service_class(c).is_some(),
-            "service class (expected a ptvserclass2 notation such as P5.1)",
+            "service class",
+            " (expected a ptvserclass2 notation such as P5.1)",
         )?;
         check(
             "target_groups",
             &self.target_groups,
             &|c| codes.target_group(c).is_some(),
-            "target group (expected e.g. KR1 or KR1.2)",
+            "target group",
+            " (expected e.g. KR1 or KR1.2)",
         )?;
         check(
             "life_events",
             &self.life_events,
             &|c| codes.life_event(c).is_some(),
-            "life event (expected e.g. KE4 or KE4.1)",
+            "life event",
+            " (expected e.g. KE4 or KE4.1)",
         )?;
         Ok(())
     }
