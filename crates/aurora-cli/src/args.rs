@@ -1,0 +1,131 @@
+//! Command-line flags. Every flag also reads an `AURORA_*` environment variable; a flag given on
+//! the command line wins over the environment, which wins over the default.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Aurora: a node of the AuroraAI network of public services.
+#[derive(Debug, Parser)]
+#[command(name = "aurora", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Directory for Aurora's own files (the embedded SQLite database lives here).
+    #[arg(
+        long,
+        global = true,
+        env = "AURORA_DATA_DIR",
+        default_value = "./aurora-data"
+    )]
+    pub data_dir: PathBuf,
+
+    /// Database URL: sqlite://PATH or postgres://USER@HOST:PORT/DB.
+    /// Default: SQLite at DATA_DIR/aurora.db.
+    #[arg(long, global = true, env = "AURORA_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Log filter (error, warn, info, debug, trace, or a tracing directive); AURORA_LOG overrides.
+    #[arg(long, global = true, default_value = "info")]
+    pub log_level: String,
+
+    /// Write logs as JSON lines (for log collectors).
+    #[arg(long, global = true, env = "AURORA_LOG_JSON")]
+    pub log_json: bool,
+}
+
+impl Global {
+    /// The database URL to use, creating the data directory for the SQLite default.
+    pub fn database_url(&self) -> anyhow::Result<String> {
+        if let Some(url) = &self.database_url {
+            return Ok(url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create data directory {}: {e}",
+                self.data_dir.display()
+            )
+        })?;
+        Ok(format!(
+            "sqlite://{}",
+            self.data_dir.join("aurora.db").display()
+        ))
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (loads the bundled dataset into an empty store on first start).
+    Serve(ServeArgs),
+    /// Import PTV data: files or directories (PTV v11 JSON, the PTV pilot format, a 3X10D
+    /// label workbook .xlsx), or the live PTV API.
+    Import(ImportArgs),
+    /// Generate a synthetic PTV-shaped catalogue for scale work (every record marked synthetic).
+    BenchData(BenchDataArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "AURORA_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Do not load the bundled dataset into an empty store.
+    #[arg(long)]
+    pub no_bundled_data: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files or directories to import, in order.
+    #[arg(required_unless_present_any = ["from_ptv_api", "bundled"])]
+    pub paths: Vec<PathBuf>,
+
+    /// Import from a live PTV REST API (v11), e.g. https://api.palvelutietovaranto.suomi.fi
+    #[arg(long, value_name = "URL", conflicts_with = "paths")]
+    pub from_ptv_api: Option<String>,
+
+    /// With --from-ptv-api: only items changed since this time (YYYY-MM-DDTHH:MM:SS).
+    #[arg(long, requires = "from_ptv_api")]
+    pub since: Option<String>,
+
+    /// Import the dataset bundled with this binary.
+    #[arg(long, conflicts_with_all = ["paths", "from_ptv_api"])]
+    pub bundled: bool,
+
+    /// Reject the whole import if any record is bad (default: import the good ones and report
+    /// the rest).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Print the summary as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchDataArgs {
+    /// Number of synthetic services.
+    #[arg(long, default_value_t = 100_000)]
+    pub services: usize,
+
+    /// Output directory for the PTV v11 JSON files (import them with `aurora import DIR`).
+    #[arg(long, default_value = "./aurora-bench-data")]
+    pub out: PathBuf,
+
+    /// Random seed (the same seed gives the same catalogue).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Services per output file.
+    #[arg(long, default_value_t = 1000)]
+    pub per_file: usize,
+}

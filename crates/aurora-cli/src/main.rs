@@ -1,0 +1,61 @@
+//! The `aurora` binary: one command-line entry point to an Aurora node.
+//!
+//! It is glue: flags are parsed here, and every command calls into the engine crates.
+//! Exit codes: 0 success; 1 error (nothing or, for `import --strict`, nothing at all was
+//! written); 2 usage error; 3 `import` finished but rejected some records (the rest were
+//! imported and the rejections printed).
+
+mod args;
+mod bench_data;
+mod import;
+mod progress;
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(&cli);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(async {
+        match &cli.command {
+            Command::Serve(a) => serve::run(&cli.global, a).await,
+            Command::Import(a) => import::run(&cli.global, a).await,
+            Command::BenchData(a) => bench_data::run(&cli.global, a).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn init_tracing(cli: &Cli) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("AURORA_LOG")
+        .unwrap_or_else(|_| EnvFilter::new(cli.global.log_level.as_str()));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if cli.global.log_json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

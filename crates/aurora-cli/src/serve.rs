@@ -1,0 +1,116 @@
+//! `aurora serve`.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use aurora_catalog::{ImportOptions, NoProgress};
+use aurora_store::{CatalogStore, SqlStore};
+
+use crate::args::{Global, ServeArgs};
+
+pub async fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let url = global.database_url()?;
+    let store: Arc<dyn CatalogStore> = Arc::new(
+        SqlStore::open(&url)
+            .await
+            .with_context(|| format!("cannot open the store at {}", redact(&url)))?,
+    );
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let state = aurora_server::AppState::new(store.clone());
+    let server = tokio::spawn(aurora_server::serve(
+        listener,
+        state.clone(),
+        shutdown_signal(),
+    ));
+    tracing::info!(listen = %args.listen, backend = ?store.backend(), "listening");
+
+    let counts = store.counts().await.context("cannot read the catalogue")?;
+    if counts.services + counts.archived_services == 0 && !args.no_bundled_data {
+        let report =
+            aurora_catalog::import_bundled(store.as_ref(), &ImportOptions::default(), &NoProgress)
+                .await
+                .context("cannot load the bundled dataset")?;
+        tracing::info!(
+            services = report.services.inserted,
+            channels = report.channels.inserted,
+            organizations = report.organizations.inserted,
+            rejected = report.rejected.len(),
+            "loaded the bundled dataset into the empty store"
+        );
+    }
+    state.set_ready(true);
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "ready");
+
+    server
+        .await
+        .context("the server task failed")?
+        .context("the server stopped with an error")?;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Hides the password of a database URL before it is shown or logged.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down: draining in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(
+            redact("postgres://aurora:s3cret@db:5432/aurora"),
+            "postgres://aurora:***@db:5432/aurora"
+        );
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+        assert_eq!(redact("sqlite://./a.db"), "sqlite://./a.db");
+    }
+}

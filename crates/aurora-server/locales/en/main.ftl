@@ -1,0 +1,72 @@
+# Aurora web UI, English. Keep the message ids identical in fi, sv and en.
+
+site-name = Aurora
+site-tagline = Public services in one place
+skip-to-content = Skip to content
+language-nav = Language
+footer-about = Aurora is an open-source implementation of the AuroraAI service network.
+footer-source = Service data: Finnish Service Catalogue (PTV).
+api-link = API (JSON)
+
+services-title = Services
+services-heading = Services
+services-intro = Browse public services and narrow them down by municipality. Nationwide services are always shown.
+filter-heading = Filter services
+filter-municipality = Municipality
+filter-all-municipalities = All municipalities
+filter-submit = Show services
+results-heading = Results
+results-count = { $count ->
+    [0] No services
+    [one] 1 service
+   *[other] { $count } services
+}
+results-range = Showing { $from }–{ $to } of { $total }
+no-results = No services match your choices.
+responsible-organization = Responsible organisation
+national-service = Nationwide service
+paging-nav = Pages
+paging-previous = Previous page
+paging-next = Next page
+paging-page = Page { $page } of { $pages }
+
+service-back = Back to services
+service-description = Description
+service-instructions = How to use the service
+service-requirements = Requirements
+service-charge = Charges
+service-deadline = Deadline
+service-processing-time = Processing time
+service-organizations = Responsible for the service
+channels-heading = Service channels
+no-channels = The service has no published service channels.
+channel-kind-EChannel = Online service
+channel-kind-WebPage = Web page
+channel-kind-Phone = Telephone service
+channel-kind-ServiceLocation = Service location
+channel-kind-PrintableForm = Printable form
+channel-phones = Phone
+channel-emails = Email
+channel-web-pages = Web pages
+channel-addresses = Address
+channel-hours = Opening hours
+channel-closed = Closed
+channel-requires-authentication = Requires strong authentication
+charge-FreeOfCharge = Free of charge
+charge-Chargeable = Chargeable
+charge-Other = Other pricing
+day-monday = Monday
+day-tuesday = Tuesday
+day-wednesday = Wednesday
+day-thursday = Thursday
+day-friday = Friday
+day-saturday = Saturday
+day-sunday = Sunday
+
+error-not-found-title = Page not found
+error-not-found-text = The page or service you were looking for does not exist. It may have been withdrawn.
+error-invalid-municipality = Unknown municipality. Choose a municipality from the list.
+error-unavailable-title = The service is not available right now
+error-unavailable-text = Please try again in a moment.
+error-internal-title = An error occurred
+error-internal-text = The page could not be shown. The error has been logged.

@@ -1,0 +1,72 @@
+# Aurora web UI, Finnish. Keep the message ids identical in fi, sv and en.
+
+site-name = Aurora
+site-tagline = Julkiset palvelut yhdestä paikasta
+skip-to-content = Siirry sisältöön
+language-nav = Kielivalinta
+footer-about = Aurora on avoimen lähdekoodin toteutus AuroraAI-palveluverkostosta.
+footer-source = Palvelutiedot: Suomi.fi-palvelutietovaranto (PTV).
+api-link = Rajapinta (JSON)
+
+services-title = Palvelut
+services-heading = Palvelut
+services-intro = Selaa julkisia palveluita ja rajaa niitä kunnan mukaan. Valtakunnalliset palvelut näytetään aina.
+filter-heading = Rajaa palveluita
+filter-municipality = Kunta
+filter-all-municipalities = Kaikki kunnat
+filter-submit = Näytä palvelut
+results-heading = Hakutulokset
+results-count = { $count ->
+    [0] Ei palveluita
+    [one] 1 palvelu
+   *[other] { $count } palvelua
+}
+results-range = Näytetään { $from }–{ $to } / { $total }
+no-results = Valinnoillasi ei löytynyt palveluita.
+responsible-organization = Vastuuorganisaatio
+national-service = Valtakunnallinen palvelu
+paging-nav = Sivut
+paging-previous = Edellinen sivu
+paging-next = Seuraava sivu
+paging-page = Sivu { $page } / { $pages }
+
+service-back = Takaisin palveluihin
+service-description = Kuvaus
+service-instructions = Näin asioit
+service-requirements = Edellytykset
+service-charge = Maksullisuus
+service-deadline = Määräaika
+service-processing-time = Käsittelyaika
+service-organizations = Palvelusta vastaa
+channels-heading = Asiointikanavat
+no-channels = Palvelulla ei ole julkaistuja asiointikanavia.
+channel-kind-EChannel = Verkkoasiointi
+channel-kind-WebPage = Verkkosivu
+channel-kind-Phone = Puhelinasiointi
+channel-kind-ServiceLocation = Palvelupiste
+channel-kind-PrintableForm = Tulostettava lomake
+channel-phones = Puhelin
+channel-emails = Sähköposti
+channel-web-pages = Verkkosivut
+channel-addresses = Osoite
+channel-hours = Aukioloajat
+channel-closed = Suljettu
+channel-requires-authentication = Vaatii vahvan tunnistautumisen
+charge-FreeOfCharge = Maksuton
+charge-Chargeable = Maksullinen
+charge-Other = Muu hinnoittelu
+day-monday = maanantai
+day-tuesday = tiistai
+day-wednesday = keskiviikko
+day-thursday = torstai
+day-friday = perjantai
+day-saturday = lauantai
+day-sunday = sunnuntai
+
+error-not-found-title = Sivua ei löytynyt
+error-not-found-text = Hakemaasi sivua tai palvelua ei löytynyt. Se on ehkä poistettu käytöstä.
+error-invalid-municipality = Tuntematon kunta. Valitse kunta luettelosta.
+error-unavailable-title = Palvelu ei ole juuri nyt käytettävissä
+error-unavailable-text = Yritä hetken kuluttua uudelleen.
+error-internal-title = Tapahtui virhe
+error-internal-text = Sivua ei voitu näyttää. Virhe on kirjattu.

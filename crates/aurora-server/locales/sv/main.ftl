@@ -1,0 +1,72 @@
+# Aurora web UI, Swedish. Keep the message ids identical in fi, sv and en.
+
+site-name = Aurora
+site-tagline = Offentliga tjänster på ett ställe
+skip-to-content = Hoppa till innehållet
+language-nav = Språkval
+footer-about = Aurora är en implementering med öppen källkod av servicenätverket AuroraAI.
+footer-source = Tjänsteuppgifter: Suomi.fi-servicedatalagret (PTV).
+api-link = Gränssnitt (JSON)
+
+services-title = Tjänster
+services-heading = Tjänster
+services-intro = Bläddra bland offentliga tjänster och avgränsa dem enligt kommun. Riksomfattande tjänster visas alltid.
+filter-heading = Avgränsa tjänster
+filter-municipality = Kommun
+filter-all-municipalities = Alla kommuner
+filter-submit = Visa tjänster
+results-heading = Sökresultat
+results-count = { $count ->
+    [0] Inga tjänster
+    [one] 1 tjänst
+   *[other] { $count } tjänster
+}
+results-range = Visar { $from }–{ $to } av { $total }
+no-results = Inga tjänster motsvarar dina val.
+responsible-organization = Ansvarig organisation
+national-service = Riksomfattande tjänst
+paging-nav = Sidor
+paging-previous = Föregående sida
+paging-next = Nästa sida
+paging-page = Sida { $page } av { $pages }
+
+service-back = Tillbaka till tjänsterna
+service-description = Beskrivning
+service-instructions = Så här använder du tjänsten
+service-requirements = Villkor
+service-charge = Avgifter
+service-deadline = Tidsfrist
+service-processing-time = Handläggningstid
+service-organizations = Ansvarig för tjänsten
+channels-heading = Servicekanaler
+no-channels = Tjänsten har inga publicerade servicekanaler.
+channel-kind-EChannel = E-tjänst
+channel-kind-WebPage = Webbsida
+channel-kind-Phone = Telefontjänst
+channel-kind-ServiceLocation = Serviceställe
+channel-kind-PrintableForm = Blankett att skriva ut
+channel-phones = Telefon
+channel-emails = E-post
+channel-web-pages = Webbsidor
+channel-addresses = Adress
+channel-hours = Öppettider
+channel-closed = Stängt
+channel-requires-authentication = Kräver stark autentisering
+charge-FreeOfCharge = Avgiftsfri
+charge-Chargeable = Avgiftsbelagd
+charge-Other = Annan prissättning
+day-monday = måndag
+day-tuesday = tisdag
+day-wednesday = onsdag
+day-thursday = torsdag
+day-friday = fredag
+day-saturday = lördag
+day-sunday = söndag
+
+error-not-found-title = Sidan hittades inte
+error-not-found-text = Sidan eller tjänsten du sökte finns inte. Den kan ha tagits ur bruk.
+error-invalid-municipality = Okänd kommun. Välj en kommun i listan.
+error-unavailable-title = Tjänsten är inte tillgänglig just nu
+error-unavailable-text = Försök igen om en stund.
+error-internal-title = Ett fel inträffade
+error-internal-text = Sidan kunde inte visas. Felet har loggats.

@@ -1,0 +1,104 @@
+//! Aurora's HTTP edge: a thin axum layer over the engines, with no algorithms of its own.
+//!
+//! This crate owns
+//! * the **catalogue API** under `/api/v1` (services with the AuroraAI reference filters,
+//!   channels, organisations, the built-in code lists), with its own view types, so the wire
+//!   format is separate from the stored model ([`views`]);
+//! * **errors** as RFC 9457 `application/problem+json` from one table of codes
+//!   ([`ErrorCode`]), including axum's own rejections, unknown routes, wrong methods, timeouts
+//!   and handler panics;
+//! * **operations**: `/healthz`, `/readyz` (a readiness flag plus a store ping) and
+//!   `/metrics` (Prometheus text), with a structured log line per request;
+//! * the **web pages**: server-rendered HTML in fi/sv/en (askama templates, Fluent UI strings,
+//!   one stylesheet, no JavaScript) at `/{lang}/` and `/{lang}/services/{id}`.
+//!
+//! It knows the store only through [`aurora_store::CatalogStore`] and the domain only through
+//! `aurora-model` types; filter semantics, validation and persistence live there.
+//!
+//! # Endpoints
+//!
+//! | method, path | what |
+//! |---|---|
+//! | `GET /healthz` | 200 `{"status":"ok"}` while the process runs |
+//! | `GET /readyz` | 200 `{"status":"ready"}` when [`AppState::set_ready`] was called and the store answers; else 503 `unavailable` |
+//! | `GET /metrics` | Prometheus text: request counts and durations by route template, catalogue sizes |
+//! | `GET /api/v1/services` | filters `municipality`, `region`, `hospital_district`, `wellbeing_county` (repeatable or comma-separated), `include_national`, `only_national`, `service_class`, `target_group`, `life_event`, `collection`, `funding_type`; `limit`, `offset`, `lang` |
+//! | `GET /api/v1/services/{id}` | one service with its published channels and organisations |
+//! | `GET /api/v1/channels` | `kind` (`EChannel` …), `limit`, `offset`, `lang` |
+//! | `GET /api/v1/channels/{id}`, `GET /api/v1/organizations`, `GET /api/v1/organizations/{id}` | |
+//! | `GET /api/v1/codes/{list}`, `GET /api/v1/codes/{list}/{code_or_name}` | `municipalities`, `regions`, `hospital-districts`, `wellbeing-counties`, `service-classes`, `target-groups`, `life-events` |
+//! | `GET /` | redirect to `/{lang}/` (from `Accept-Language`, default `fi`) |
+//! | `GET /{lang}/`, `GET /{lang}/services/{id}` | web pages |
+//! | `GET /assets/aurora.css` | the stylesheet |
+//!
+//! # Example
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! # async fn run(store: Arc<dyn aurora_store::CatalogStore>) -> std::io::Result<()> {
+//! let state = aurora_server::AppState::new(store);
+//! state.set_ready(true); // once the catalogue is loaded
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! aurora_server::serve(listener, state, async {
+//!     let _ = tokio::signal::ctrl_c().await;
+//! })
+//! .await
+//! # }
+//! ```
+//!
+//! Not here yet: the AuroraAI-compatible recommender API, OpenAPI, OAuth and the other
+//! surfaces of the architecture; they join this router as their engines arrive.
+#![warn(missing_docs)]
+
+mod api;
+mod error;
+mod i18n;
+mod middleware;
+mod ops;
+mod params;
+mod state;
+mod telemetry;
+pub mod views;
+mod web;
+
+use std::future::Future;
+
+use axum::routing::get;
+use axum::Router;
+
+pub use error::{
+    ApiError, ErrorCode, FieldError, PROBLEM_JSON, PROBLEM_TYPE_BASE, RETRY_AFTER_SECS,
+};
+pub use middleware::{BODY_LIMIT_BYTES, REQUEST_TIMEOUT};
+pub use state::AppState;
+pub use telemetry::{REQUESTS_TOTAL, REQUEST_DURATION};
+
+/// The whole application: every route, the fallbacks and the layers.
+pub fn router(state: AppState) -> Router {
+    let routes = Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .merge(api::routes())
+        .merge(web::routes())
+        .fallback(middleware::not_found)
+        .method_not_allowed_fallback(middleware::method_not_allowed)
+        .with_state(state);
+    middleware::apply_layers(routes)
+}
+
+/// Serves until `shutdown` resolves, then drains in-flight requests (graceful shutdown).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, "serving HTTP");
+    }
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    tracing::info!("HTTP server stopped");
+    Ok(())
+}

@@ -1,0 +1,22 @@
+//! In-process HTTP tests of `aurora-server`: the real router over a `SqlStore` on a temporary
+//! SQLite file, driven with `tower::ServiceExt::oneshot`. One binary, one module per feature.
+
+#[path = "http/common.rs"]
+mod common; // the test app and request helpers
+#[path = "http/fixtures.rs"]
+mod fixtures; // a few real PTV services plus labelled synthetic ones
+
+#[path = "http/browser.rs"]
+mod browser; // headless Chromium against a real socket (only with AURORA_CHROMIUM)
+#[path = "http/catalog.rs"]
+mod catalog; // channels and organisations
+#[path = "http/codes.rs"]
+mod codes; // the code-list endpoints
+#[path = "http/ops.rs"]
+mod ops; // healthz, readyz, metrics, serve + graceful shutdown
+#[path = "http/problems.rs"]
+mod problems; // problem+json for framework errors, panics, an unavailable store
+#[path = "http/services.rs"]
+mod services; // the service list filters, paging and the service detail
+#[path = "http/web.rs"]
+mod web; // the fi/sv/en web pages

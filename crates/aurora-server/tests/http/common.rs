@@ -1,0 +1,177 @@
+//! The test app: the real router over a `SqlStore` on a temporary SQLite file, and helpers
+//! that send one request in process and read the whole response.
+
+use std::sync::Arc;
+
+use aurora_server::{router, AppState};
+use aurora_store::{CatalogStore, ImportBatch, SqlStore};
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use serde_json::Value;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+use crate::fixtures;
+
+pub struct TestApp {
+    pub app: Router,
+    pub state: AppState,
+    pub store: Arc<SqlStore>,
+    _dir: TempDir,
+}
+
+/// The fixture catalogue, ready.
+pub async fn app() -> TestApp {
+    let app = app_not_ready().await;
+    app.state.set_ready(true);
+    app
+}
+
+/// The fixture catalogue, readiness flag not yet set.
+pub async fn app_not_ready() -> TestApp {
+    app_with(&[fixtures::batch()]).await
+}
+
+pub async fn app_with(batches: &[ImportBatch]) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("aurora.db").display());
+    let store = Arc::new(SqlStore::open(&url).await.expect("open store"));
+    for batch in batches {
+        store.apply_batch(batch).await.expect("apply fixture batch");
+    }
+    let state = AppState::new(store.clone() as Arc<dyn CatalogStore>);
+    TestApp {
+        app: router(state.clone()),
+        state,
+        store,
+        _dir: dir,
+    }
+}
+
+/// The router over any store (for failure doubles).
+pub fn app_over(store: Arc<dyn CatalogStore>) -> Router {
+    let state = AppState::new(store);
+    state.set_ready(true);
+    router(state)
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Resp {
+    #[track_caller]
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", self.text()))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: impl header::AsHeaderName) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// Asserts a problem+json response with this status and exact body.
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16, body: Value) {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "status; body: {}",
+            self.text()
+        );
+        assert_eq!(
+            self.header(header::CONTENT_TYPE),
+            "application/problem+json"
+        );
+        assert_eq!(self.json(), body);
+    }
+}
+
+pub async fn send(app: &Router, request: Request<Body>) -> Resp {
+    let response = app
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("infallible service");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+        .await
+        .expect("read body")
+        .to_vec();
+    Resp {
+        status,
+        headers,
+        body,
+    }
+}
+
+pub async fn get(app: &Router, uri: &str) -> Resp {
+    send(app, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+pub async fn get_with(app: &Router, uri: &str, name: &str, value: &str) -> Resp {
+    send(
+        app,
+        Request::get(uri)
+            .header(name, value)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+pub async fn request(app: &Router, method: Method, uri: &str) -> Resp {
+    send(
+        app,
+        Request::builder()
+            .method(method)
+            .uri(uri)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+impl TestApp {
+    pub async fn get(&self, uri: &str) -> Resp {
+        get(&self.app, uri).await
+    }
+
+    /// `GET uri` expecting 200 JSON.
+    pub async fn get_json(&self, uri: &str) -> Value {
+        let r = self.get(uri).await;
+        assert_eq!(r.status, StatusCode::OK, "GET {uri}: {}", r.text());
+        r.json()
+    }
+
+    /// The sorted ids of a service list response.
+    pub async fn service_ids(&self, query: &str) -> Vec<String> {
+        let body = self.get_json(&format!("/api/v1/services?{query}")).await;
+        let mut ids: Vec<String> = body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    }
+}
+
+/// Sorted ids.
+pub fn ids(list: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+    v.sort();
+    v
+}

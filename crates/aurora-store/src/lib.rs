@@ -1,0 +1,76 @@
+//! Aurora's persistence.
+//!
+//! This crate owns the store traits ([`CatalogStore`]) and their one SQL implementation,
+//! [`SqlStore`], which serves both embedded SQLite (the default: one WAL-mode file in the data
+//! directory) and PostgreSQL (scale-out) through sqlx's `Any` driver, so every query is written
+//! once and the same conformance tests run against both. Versioned migrations are embedded and
+//! applied at open.
+//!
+//! It knows nothing of HTTP or of domain rules beyond what the queries need (the reference
+//! filter semantics of [`aurora_model::ServiceFilter`]).
+#![warn(missing_docs)]
+
+mod api;
+mod sql;
+
+pub use api::*;
+pub use sql::SqlStore;
+
+/// Errors of the store.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The database URL is not a `sqlite:` or `postgres:` URL.
+    #[error("unsupported database URL {0:?}: expected sqlite://PATH or postgres://USER@HOST/DB")]
+    UnsupportedUrl(String),
+    /// The database could not be reached or refused the operation.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration {version} ({name}) failed: {source}")]
+    Migration {
+        /// Migration version.
+        version: i64,
+        /// Migration name.
+        name: &'static str,
+        /// Cause.
+        source: sqlx::Error,
+    },
+    /// The database has a newer schema than this binary knows.
+    #[error("database schema version {found} is newer than this Aurora ({known}); upgrade Aurora")]
+    SchemaTooNew {
+        /// Version found.
+        found: i64,
+        /// Newest version known.
+        known: i64,
+    },
+    /// A stored document could not be decoded (corruption or a bug).
+    #[error("stored {kind} {id} is unreadable: {source}")]
+    Corrupt {
+        /// Record kind.
+        kind: &'static str,
+        /// Record id.
+        id: String,
+        /// Cause.
+        source: serde_json::Error,
+    },
+}
+
+impl Error {
+    /// True when the cause is the database being unreachable or overloaded (retryable, 503),
+    /// rather than a bug or corruption (500).
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            Error::Database(e) => matches!(
+                e,
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed
+            ),
+            Error::UnsupportedUrl(_)
+            | Error::Migration { .. }
+            | Error::SchemaTooNew { .. }
+            | Error::Corrupt { .. } => false,
+        }
+    }
+}
+
+/// Result of store operations.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
