@@ -14,7 +14,7 @@ PG_BASE="${PG_URL%/*}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-cargo build --release --quiet
+cargo build --release --quiet -p aurora-cli
 BIN=target/release/aurora
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr); date: $(date -u +%F)"
 

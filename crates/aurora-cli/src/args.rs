@@ -70,6 +70,42 @@ pub enum Command {
     Import(ImportArgs),
     /// Generate a synthetic PTV-shaped catalogue for scale work (every record marked synthetic).
     BenchData(BenchDataArgs),
+    /// Analyse a free text: language, life events, service classes, target groups,
+    /// municipalities, ages, dates, urgent danger (pretty JSON, as POST /api/v1/understand).
+    Understand(UnderstandArgs),
+    /// Evaluate an engine on its development set and check the quality floors.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct UnderstandArgs {
+    /// The text, e.g. "Muutan Tampereelle opiskelemaan".
+    pub text: String,
+
+    /// The language the text is probably in (fi, sv or en): a hint, not an override.
+    #[arg(long, value_parser = parse_lang)]
+    pub lang: Option<aurora_model::Lang>,
+}
+
+fn parse_lang(s: &str) -> Result<aurora_model::Lang, String> {
+    s.parse()
+        .map_err(|e: aurora_model::UnknownLang| e.to_string())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Intent recognition on data/nlu/devset.jsonl: per-language life-event top-1 and
+    /// service-class hit@3 (whole set, holdout and fresh splits); exits 1 below a floor.
+    Intent(EvalIntentArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalIntentArgs {
+    /// Floors to enforce (JSON, the format of data/nlu/floors.json). Default: the
+    /// data/nlu/floors.json built into this binary.
+    #[arg(long, value_name = "PATH")]
+    pub floor_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -2,20 +2,23 @@
 //!
 //! It is glue: flags are parsed here, and every command calls into the engine crates.
 //! Exit codes: 0 success; 1 error (nothing or, for `import --strict`, nothing at all was
-//! written); 2 usage error; 3 `import` finished but rejected some records (the rest were
-//! imported and the rejections printed).
+//! written; for `eval intent`, a metric below its floor); 2 usage error (also a text
+//! `understand` refuses: empty or too long); 3 `import` finished but rejected some records
+//! (the rest were imported and the rejections printed).
 
 mod args;
 mod bench_data;
+mod eval_intent;
 mod import;
 mod progress;
 mod serve;
+mod understand;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, EvalCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -35,6 +38,8 @@ fn main() -> ExitCode {
             Command::Serve(a) => serve::run(&cli.global, a).await,
             Command::Import(a) => import::run(&cli.global, a).await,
             Command::BenchData(a) => bench_data::run(&cli.global, a).await,
+            Command::Understand(a) => understand::run(a),
+            Command::Eval(EvalCommand::Intent(a)) => eval_intent::run(a),
         }
     });
     match result {

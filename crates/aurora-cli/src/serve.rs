@@ -22,6 +22,16 @@ pub async fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<ExitCode> 
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let state = aurora_server::AppState::new(store.clone());
+    // Build the intent engine in the background so the first /understand is fast.
+    let warm = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        warm.understander();
+        tracing::info!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "intent engine ready"
+        );
+    });
     let server = tokio::spawn(aurora_server::serve(
         listener,
         state.clone(),

@@ -250,3 +250,101 @@ fn serve_loads_the_bundled_data_on_first_start_and_serves_it() {
         "{body}"
     );
 }
+
+#[test]
+fn understand_prints_the_analysis_as_json() {
+    let o = run(aurora().args(["understand", "Muutan Tampereelle opiskelemaan"]));
+    assert!(o.status.success(), "{}", text(&o));
+    let out: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    assert_eq!(out["language"]["code"], "fi");
+    assert_eq!(out["entities"]["municipalities"][0]["code"], "837");
+    assert!(out["life_events"][0]["code"]
+        .as_str()
+        .unwrap()
+        .starts_with("KE4"));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("\n  \"life_events\": ["),
+        "pretty-printed"
+    );
+
+    let o = run(aurora().args(["understand", "--lang", "sv", "Jag flyttar till Åbo"]));
+    assert!(o.status.success(), "{}", text(&o));
+    let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(out["entities"]["municipalities"][0]["code"], "853");
+
+    let o = run(aurora().args(["understand", "   "]));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("error: the text is empty"),
+        "{}",
+        text(&o)
+    );
+    let o = run(aurora().args(["understand", "--lang", "de", "hei"]));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
+#[test]
+fn eval_intent_meets_the_committed_floors() {
+    let o = run(aurora().args(["eval", "intent"]));
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for needle in [
+        "| lang | n | life-event top-1 | class hit@3 |",
+        "| fi | 110 |",
+        "| sv | 90 |",
+        "| en | 90 |",
+        "\nholdout (",
+        "\nfresh (",
+        "Floors (data/nlu/floors.json (built in)):",
+        "ok    all fi life-event top-1",
+        "ok    fresh all class hit@3",
+        "ok    all sv life-event top-1 is ",
+        "floors met",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in\n{out}");
+    }
+    assert!(!out.contains("FAIL"), "{out}");
+}
+
+#[test]
+fn eval_intent_fails_with_exit_1_below_a_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    let floors = dir.path().join("floors.json");
+    std::fs::write(
+        &floors,
+        r#"{"floors": [
+            {"split": "all", "lang": "fi", "life_event_top1": 1.01, "class_hit3": 0.5},
+            {"split": "fresh", "lang": "all", "class_hit3": 1.01}
+        ]}"#,
+    )
+    .unwrap();
+    let o = run(aurora()
+        .args(["eval", "intent", "--floor-file"])
+        .arg(&floors));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("error: below the floor: all fi life-event top-1 ")
+            && err.contains("is below its floor 101.0%"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: below the floor: fresh all class hit@3 "),
+        "{err}"
+    );
+    assert!(
+        err.contains("2 of 3 intent-recognition floors not met"),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("ok    all fi class hit@3"));
+
+    let o = run(aurora()
+        .args(["eval", "intent", "--floor-file"])
+        .arg(dir.path().join("missing.json")));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o).contains("cannot read the floor file"),
+        "{}",
+        text(&o)
+    );
+}

@@ -71,7 +71,16 @@ error_codes! {
     InvalidParameter => ("invalid_parameter", BAD_REQUEST, "Invalid parameter");
     /// The request has a query parameter the endpoint does not accept; `errors` names it.
     UnknownParameter => ("unknown_parameter", BAD_REQUEST, "Unknown parameter");
-    /// The request could not be read at all (for example a path that is not valid UTF-8).
+    /// A field of the JSON request body has a value that cannot be used; `errors` names it.
+    InvalidField => ("invalid_field", BAD_REQUEST, "Invalid field");
+    /// The JSON request body has a field the endpoint does not accept; `errors` names it.
+    UnknownField => ("unknown_field", BAD_REQUEST, "Unknown field");
+    /// The `text` to analyse is empty or only whitespace; `errors` names the field.
+    EmptyText => ("empty_text", BAD_REQUEST, "Empty text");
+    /// The `text` to analyse is longer than the intent engine accepts; `errors` names the field.
+    TextTooLong => ("text_too_long", BAD_REQUEST, "Text too long");
+    /// The request could not be read at all (for example a path that is not valid UTF-8, or a
+    /// body that is not a JSON object).
     MalformedRequest => ("malformed_request", BAD_REQUEST, "Malformed request");
     /// No such route, or no such (published) record.
     NotFound => ("not_found", NOT_FOUND, "Not found");
@@ -79,6 +88,8 @@ error_codes! {
     MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed");
     /// The request body is larger than the server accepts.
     PayloadTooLarge => ("payload_too_large", PAYLOAD_TOO_LARGE, "Payload too large");
+    /// The request body has a media type other than JSON.
+    UnsupportedMediaType => ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "Unsupported media type");
     /// The request did not complete in time; retry later.
     Timeout => ("timeout", SERVICE_UNAVAILABLE, "Request timed out");
     /// A dependency (the database) is unreachable or the server is not ready; retry later.
@@ -99,10 +110,15 @@ impl ErrorCode {
             ErrorCode::Timeout | ErrorCode::Unavailable => Some(RETRY_AFTER_SECS),
             ErrorCode::InvalidParameter
             | ErrorCode::UnknownParameter
+            | ErrorCode::InvalidField
+            | ErrorCode::UnknownField
+            | ErrorCode::EmptyText
+            | ErrorCode::TextTooLong
             | ErrorCode::MalformedRequest
             | ErrorCode::NotFound
             | ErrorCode::MethodNotAllowed
             | ErrorCode::PayloadTooLarge
+            | ErrorCode::UnsupportedMediaType
             | ErrorCode::Internal => None,
         }
     }
@@ -111,7 +127,8 @@ impl ErrorCode {
 /// One invalid input of a request, named as the client sent it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
-    /// Query or path parameter name (`municipality`, `id`).
+    /// Query or path parameter name (`municipality`, `id`), or the name of a field of the JSON
+    /// request body (`text`).
     pub field: String,
     /// What is wrong and what is accepted.
     pub reason: String,
@@ -156,6 +173,24 @@ impl ApiError {
         ApiError {
             code: ErrorCode::InvalidParameter,
             detail: format!("invalid value for parameter `{field}`: {reason}"),
+            errors: vec![FieldError {
+                field: field.to_string(),
+                reason,
+            }],
+        }
+    }
+
+    /// `invalid_field` for one field of the JSON request body.
+    pub fn invalid_field(field: &str, reason: impl Into<String>) -> Self {
+        ApiError::for_field(ErrorCode::InvalidField, field, reason)
+    }
+
+    /// An error of `code` about one field of the JSON request body.
+    pub fn for_field(code: ErrorCode, field: &str, reason: impl Into<String>) -> Self {
+        let reason = reason.into();
+        ApiError {
+            code,
+            detail: format!("invalid value for field `{field}`: {reason}"),
             errors: vec![FieldError {
                 field: field.to_string(),
                 reason,
@@ -243,6 +278,29 @@ impl From<aurora_store::Error> for ApiError {
             | E::Migration { .. }
             | E::SchemaTooNew { .. }
             | E::Corrupt { .. } => ApiError::internal(&error),
+        }
+    }
+}
+
+/// Intent-engine errors are the caller's: each is a 400 with its own code, naming `text`.
+impl From<aurora_nlu::NluError> for ApiError {
+    fn from(error: aurora_nlu::NluError) -> Self {
+        use aurora_nlu::NluError as E;
+        let code = match &error {
+            E::EmptyText => ErrorCode::EmptyText,
+            E::TextTooLong { .. } => ErrorCode::TextTooLong,
+        };
+        ApiError::for_field(code, "text", error.to_string())
+    }
+}
+
+/// Guidance errors: the text's (400) or the store's (503/500).
+impl From<aurora_guide::GuideError> for ApiError {
+    fn from(error: aurora_guide::GuideError) -> Self {
+        use aurora_guide::GuideError as E;
+        match error {
+            E::Text(e) => e.into(),
+            E::Store(e) => e.into(),
         }
     }
 }
@@ -370,6 +428,24 @@ mod tests {
         ));
         assert_eq!(e.code, ErrorCode::Internal);
         assert!(!e.detail.contains("secret"));
+    }
+
+    #[test]
+    fn intent_errors_are_400s_naming_the_text_field() {
+        let e = ApiError::from(aurora_nlu::NluError::TextTooLong {
+            chars: 20_000,
+            max: aurora_nlu::MAX_TEXT_CHARS,
+        });
+        assert_eq!(e.code, ErrorCode::TextTooLong);
+        assert_eq!(e.code.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(e.errors[0].field, "text");
+        assert!(e
+            .detail
+            .starts_with("invalid value for field `text`: the text is 20000 characters long"));
+        let e = ApiError::from(aurora_guide::GuideError::Text(
+            aurora_nlu::NluError::EmptyText,
+        ));
+        assert_eq!(e.code, ErrorCode::EmptyText);
     }
 
     #[test]

@@ -4,6 +4,9 @@
 //! * the **catalogue API** under `/api/v1` (services with the AuroraAI reference filters,
 //!   channels, organisations, the built-in code lists), with its own view types, so the wire
 //!   format is separate from the stored model ([`views`]);
+//! * **intent recognition and text guidance**: `POST /api/v1/understand` (the `aurora-nlu`
+//!   engine, built lazily once per [`AppState`] and run on a blocking thread) and `POST
+//!   /api/v1/guidance` (`aurora-guide`: services for a free text, with reasons);
 //! * **errors** as RFC 9457 `application/problem+json` from one table of codes
 //!   ([`ErrorCode`]), including axum's own rejections, unknown routes, wrong methods, timeouts
 //!   and handler panics;
@@ -27,6 +30,8 @@
 //! | `GET /api/v1/channels` | `kind` (`EChannel` …), `limit`, `offset`, `lang` |
 //! | `GET /api/v1/channels/{id}`, `GET /api/v1/organizations`, `GET /api/v1/organizations/{id}` | |
 //! | `GET /api/v1/codes/{list}`, `GET /api/v1/codes/{list}/{code_or_name}` | `municipalities`, `regions`, `hospital-districts`, `wellbeing-counties`, `service-classes`, `target-groups`, `life-events` |
+//! | `POST /api/v1/understand` | JSON `{"text", "lang"?, "max_life_events"? (1–19, default 3), "max_service_classes"? (1–50, default 5)}` → the `aurora_nlu::Understanding`: `language`, `life_events`, `service_classes`, `target_groups`, `entities`, `urgent`, `explanation` |
+//! | `POST /api/v1/guidance` | JSON `{"text", "lang"?, "limit"? (1–50, default 10)}` → `{understanding, municipality, services: [service list row + score + reasons]}` ([`views::GuidanceView`]) |
 //! | `GET /` | redirect to `/{lang}/` (from `Accept-Language`, default `fi`) |
 //! | `GET /{lang}/`, `GET /{lang}/services/{id}` | web pages |
 //! | `GET /assets/aurora.css` | the stylesheet |
@@ -46,11 +51,16 @@
 //! # }
 //! ```
 //!
+//! JSON request bodies are read field by field: an unknown field is 400 `unknown_field`, a
+//! bad value 400 `invalid_field`, an empty or too long text 400 `empty_text` /
+//! `text_too_long` (all naming the field in `errors`), a body over [`BODY_LIMIT_BYTES`] 413.
+//!
 //! Not here yet: the AuroraAI-compatible recommender API, OpenAPI, OAuth and the other
 //! surfaces of the architecture; they join this router as their engines arrive.
 #![warn(missing_docs)]
 
 mod api;
+mod body;
 mod error;
 mod i18n;
 mod middleware;

@@ -30,8 +30,9 @@ use tower_http::timeout::TimeoutLayer;
 use crate::error::{ApiError, ErrorCode, PROBLEM_JSON};
 use crate::telemetry;
 
-/// Largest request body accepted. The current endpoints take no body; this bounds what a
-/// client can make the server buffer.
+/// Largest request body accepted: room for the longest text the intent engine takes
+/// (10,000 characters) in a JSON body, and a bound on what a client can make the server
+/// buffer.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 
 /// Longest a request may take before it is answered 503 `timeout`. Catalogue reads take
@@ -63,20 +64,23 @@ pub(crate) async fn not_found(request: Request) -> ApiError {
     )
 }
 
-/// The 405 for a known path with a method it does not take. Every route is read-only, so
-/// `Allow` is always `GET, HEAD`.
+/// The 405 for a known path with a method it does not take: `POST` for the analysis
+/// endpoints ([`crate::api::POST_PATHS`]), `GET, HEAD` for every other route.
 pub(crate) async fn method_not_allowed(method: Method, request: Request) -> Response {
+    let path = request.uri().path();
+    let allowed = if crate::api::POST_PATHS.contains(&path) {
+        "POST"
+    } else {
+        "GET, HEAD"
+    };
     let mut response = ApiError::new(
         ErrorCode::MethodNotAllowed,
-        format!(
-            "method {method} is not allowed for path {:?}; allowed: GET, HEAD",
-            request.uri().path()
-        ),
+        format!("method {method} is not allowed for path {path:?}; allowed: {allowed}"),
     )
     .into_response();
     response
         .headers_mut()
-        .insert(header::ALLOW, header::HeaderValue::from_static("GET, HEAD"));
+        .insert(header::ALLOW, header::HeaderValue::from_static(allowed));
     response
 }
 

@@ -1,22 +1,30 @@
 //! The state every handler shares.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use aurora_nlu::Understander;
 use aurora_store::CatalogStore;
 use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::telemetry;
 
-/// What handlers share: the store, the readiness flag and the metrics handle.
+/// What handlers share: the store, the intent engine, the readiness flag and the metrics
+/// handle.
 ///
 /// Cheap to clone (reference-counted). The readiness flag starts **unset**: `/readyz` answers
 /// 503 until the caller has loaded what it needs (for `aurora serve`, the bundled dataset on
 /// first start) and calls [`AppState::set_ready`]`(true)`. The API endpoints do not look at the
 /// flag; a load balancer does.
+///
+/// The intent engine ([`Understander`], about 0.15 s to build) is built **lazily**, on the
+/// first request that needs it or on [`AppState::understander`], and then shared by every
+/// clone of the state. A server that wants the first request fast calls
+/// [`AppState::understander`] on a blocking thread at start-up.
 #[derive(Clone)]
 pub struct AppState {
     pub(crate) store: Arc<dyn CatalogStore>,
+    nlu: Arc<OnceLock<Arc<Understander>>>,
     ready: Arc<AtomicBool>,
     pub(crate) metrics: PrometheusHandle,
 }
@@ -27,9 +35,27 @@ impl AppState {
     pub fn new(store: Arc<dyn CatalogStore>) -> Self {
         AppState {
             store,
+            nlu: Arc::new(OnceLock::new()),
             ready: Arc::new(AtomicBool::new(false)),
             metrics: telemetry::prometheus_handle(),
         }
+    }
+
+    /// The same state with an intent engine built elsewhere (shared between states, or with
+    /// another calibration) instead of a lazily built default.
+    pub fn with_understander(mut self, understander: Arc<Understander>) -> Self {
+        let cell = OnceLock::new();
+        let _ = cell.set(understander);
+        self.nlu = Arc::new(cell);
+        self
+    }
+
+    /// The intent engine, building it on first use. **Blocks** for about 0.15 s (release) the
+    /// first time: call it from a blocking thread.
+    pub fn understander(&self) -> Arc<Understander> {
+        self.nlu
+            .get_or_init(|| Arc::new(Understander::new()))
+            .clone()
     }
 
     /// Sets the readiness flag reported by `/readyz` (which also pings the store).
@@ -48,6 +74,7 @@ impl std::fmt::Debug for AppState {
         f.debug_struct("AppState")
             .field("backend", &self.store.backend())
             .field("ready", &self.is_ready())
+            .field("understander_built", &self.nlu.get().is_some())
             .finish_non_exhaustive()
     }
 }

@@ -224,6 +224,30 @@ impl ServiceSummaryView {
     }
 }
 
+/// The answer of `POST /api/v1/guidance`.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuidanceView {
+    /// What the intent engine recognised, as `POST /api/v1/understand` returns it. Clients
+    /// show `understanding.urgent` (emergency numbers) before anything else.
+    pub understanding: aurora_nlu::Understanding,
+    /// The municipality the services were chosen for (destination, else location), if any.
+    pub municipality: Option<CodeView>,
+    /// Services, best first.
+    pub services: Vec<GuidedServiceView>,
+}
+
+/// A service recommended by guidance: a service list row plus its score and reasons.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuidedServiceView {
+    /// Everything a service list row has.
+    #[serde(flatten)]
+    pub service: ServiceSummaryView,
+    /// Sum of the matched labels' weighted confidences; comparable only within one answer.
+    pub score: f32,
+    /// Why it was chosen, in the response language: matched labels, then availability.
+    pub reasons: Vec<String>,
+}
+
 /// One service with its texts, areas, channels and organisations.
 #[derive(Debug, Clone, Serialize)]
 pub struct ServiceView {

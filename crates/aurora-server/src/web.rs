@@ -228,10 +228,16 @@ fn error_page(lang: Lang, error: &ApiError) -> Response {
         ErrorCode::Unavailable | ErrorCode::Timeout => {
             ("error-unavailable-title", "error-unavailable-text")
         }
+        // The body-related codes cannot arise on the GET-only pages; listed for exhaustiveness.
         ErrorCode::UnknownParameter
+        | ErrorCode::InvalidField
+        | ErrorCode::UnknownField
+        | ErrorCode::EmptyText
+        | ErrorCode::TextTooLong
         | ErrorCode::MalformedRequest
         | ErrorCode::MethodNotAllowed
         | ErrorCode::PayloadTooLarge
+        | ErrorCode::UnsupportedMediaType
         | ErrorCode::Internal => ("error-internal-title", "error-internal-text"),
     };
     let status = match error.code {

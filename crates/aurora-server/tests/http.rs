@@ -12,11 +12,15 @@ mod browser; // headless Chromium against a real socket (only with AURORA_CHROMI
 mod catalog; // channels and organisations
 #[path = "http/codes.rs"]
 mod codes; // the code-list endpoints
+#[path = "http/guidance.rs"]
+mod guidance; // POST /api/v1/guidance over the fixture catalogue
 #[path = "http/ops.rs"]
 mod ops; // healthz, readyz, metrics, serve + graceful shutdown
 #[path = "http/problems.rs"]
 mod problems; // problem+json for framework errors, panics, an unavailable store
 #[path = "http/services.rs"]
 mod services; // the service list filters, paging and the service detail
+#[path = "http/understand.rs"]
+mod understand; // POST /api/v1/understand: languages, entities, urgency, bad input
 #[path = "http/web.rs"]
 mod web; // the fi/sv/en web pages

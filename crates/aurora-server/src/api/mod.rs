@@ -6,19 +6,26 @@
 //! Lists take `limit` (1–500, default 50) and `offset` (default 0) and return
 //! `{"items": [...], "total": N, "limit": L, "offset": O}`.
 //!
-//! No handler does CPU-heavy work (views are field copies of at most 500 records), so none
-//! needs `spawn_blocking`; the store calls are async.
+//! Two endpoints take a JSON body instead (`POST /api/v1/understand`, `POST
+//! /api/v1/guidance`); they reject unknown fields by name the same way ([`crate::body`]).
+//!
+//! The catalogue handlers do no CPU-heavy work (views are field copies of at most 500
+//! records); the store calls are async. The intent engine runs on a blocking thread
+//! (`spawn_blocking`): usually 0.2 ms, but a few ms for a long text, and its first use builds
+//! it (~0.15 s).
 
 mod catalog;
 mod codes;
+mod guidance;
 mod services;
+mod understand;
 
 use aurora_model::Lang;
 use aurora_store::Page;
 use axum::extract::FromRequestParts;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Serialize;
 
@@ -45,8 +52,13 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/channels/{id}", get(catalog::get_channel))
         .route("/api/v1/organizations", get(catalog::list_organizations))
         .route("/api/v1/organizations/{id}", get(catalog::get_organization))
+        .route("/api/v1/understand", post(understand::understand))
+        .route("/api/v1/guidance", post(guidance::guidance))
         .merge(codes::routes())
 }
+
+/// Paths whose only method is `POST` (every other route takes `GET` and `HEAD`).
+pub(crate) const POST_PATHS: &[&str] = &["/api/v1/understand", "/api/v1/guidance"];
 
 /// A JSON body with `Content-Language`.
 pub(crate) fn json_in<T: Serialize>(lang: Lang, body: T) -> Response {

@@ -1,7 +1,7 @@
 //! The test app: the real router over a `SqlStore` on a temporary SQLite file, and helpers
 //! that send one request in process and read the whole response.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aurora_server::{router, AppState};
 use aurora_store::{CatalogStore, ImportBatch, SqlStore};
@@ -47,6 +47,22 @@ pub async fn app_with(batches: &[ImportBatch]) -> TestApp {
         store,
         _dir: dir,
     }
+}
+
+/// One intent engine for the whole test binary (building one takes about a second in a
+/// debug build).
+pub fn shared_understander() -> Arc<aurora_nlu::Understander> {
+    static U: OnceLock<Arc<aurora_nlu::Understander>> = OnceLock::new();
+    U.get_or_init(|| Arc::new(aurora_nlu::Understander::new()))
+        .clone()
+}
+
+/// The fixture catalogue, ready, with the shared intent engine.
+pub async fn nlu_app() -> TestApp {
+    let mut t = app().await;
+    t.state = t.state.clone().with_understander(shared_understander());
+    t.app = router(t.state.clone());
+    t
 }
 
 /// The router over any store (for failure doubles).
@@ -131,6 +147,26 @@ pub async fn get_with(app: &Router, uri: &str, name: &str, value: &str) -> Resp 
     .await
 }
 
+/// `POST uri` with a JSON body.
+pub async fn post_json(app: &Router, uri: &str, body: &Value) -> Resp {
+    post_raw(
+        app,
+        uri,
+        Some("application/json"),
+        serde_json::to_vec(body).unwrap(),
+    )
+    .await
+}
+
+/// `POST uri` with any body and an optional `Content-Type`.
+pub async fn post_raw(app: &Router, uri: &str, content_type: Option<&str>, body: Vec<u8>) -> Resp {
+    let mut r = Request::post(uri);
+    if let Some(ct) = content_type {
+        r = r.header(header::CONTENT_TYPE, ct);
+    }
+    send(app, r.body(Body::from(body)).unwrap()).await
+}
+
 pub async fn request(app: &Router, method: Method, uri: &str) -> Resp {
     send(
         app,
@@ -146,6 +182,17 @@ pub async fn request(app: &Router, method: Method, uri: &str) -> Resp {
 impl TestApp {
     pub async fn get(&self, uri: &str) -> Resp {
         get(&self.app, uri).await
+    }
+
+    pub async fn post(&self, uri: &str, body: Value) -> Resp {
+        post_json(&self.app, uri, &body).await
+    }
+
+    /// `POST uri` expecting 200 JSON.
+    pub async fn post_ok(&self, uri: &str, body: Value) -> Value {
+        let r = self.post(uri, body.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "POST {uri} {body}: {}", r.text());
+        r.json()
     }
 
     /// `GET uri` expecting 200 JSON.
