@@ -60,6 +60,15 @@ impl Error {
     /// rather than a bug or corruption (500).
     pub fn is_unavailable(&self) -> bool {
         match self {
+            Error::Database(sqlx::Error::Database(db)) => {
+                // SQLite: SQLITE_BUSY (5) / SQLITE_LOCKED (6) after the busy timeout, i.e. another
+                // writer holds the file. PostgreSQL: class 53 (insufficient resources), 57P01–03
+                // (admin shutdown, crash shutdown, cannot connect now), 40001/40P01 (retry).
+                matches!(
+                    db.code().as_deref(),
+                    Some("5" | "6" | "40001" | "40P01" | "57P01" | "57P02" | "57P03")
+                ) || db.code().is_some_and(|c| c.starts_with("53"))
+            }
             Error::Database(e) => matches!(
                 e,
                 sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed
