@@ -53,6 +53,13 @@ pub async fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<ExitCode> 
             "loaded the bundled dataset into the empty store"
         );
     }
+    // The search index is built from the loaded catalogue (on a blocking thread); /readyz
+    // stays 503 until it is in place.
+    let indexed = state
+        .rebuild_search_index()
+        .await
+        .context("cannot build the search index")?;
+    tracing::info!(services = indexed, "search index ready");
     state.set_ready(true);
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "ready");
 

@@ -249,6 +249,12 @@ fn serve_loads_the_bundled_data_on_first_start_and_serves_it() {
         body.contains("Naantali") || body.contains("naantali"),
         "{body}"
     );
+    // The search index was built before /readyz turned 200: "päivähoito" finds services.
+    let (status, body) = get(port, "/api/v1/search?q=p%C3%A4iv%C3%A4hoito&limit=3").unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"items\":[{"), "{body}");
+    assert!(body.contains("\"lexical_score\""), "{body}");
+    assert!(body.contains("\"mode\":\"lexical_only\""), "{body}");
 }
 
 #[test]

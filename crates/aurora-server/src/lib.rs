@@ -4,6 +4,8 @@
 //! * the **catalogue API** under `/api/v1` (services with the AuroraAI reference filters,
 //!   channels, organisations, the built-in code lists), with its own view types, so the wire
 //!   format is separate from the stored model ([`views`]);
+//! * **search**: `GET /api/v1/search` over the in-memory `aurora-search` index, which
+//!   [`AppState::rebuild_search_index`] builds from the store (and `/readyz` waits for);
 //! * **intent recognition and text guidance**: `POST /api/v1/understand` (the `aurora-nlu`
 //!   engine, built lazily once per [`AppState`] and run on a blocking thread) and `POST
 //!   /api/v1/guidance` (`aurora-guide`: services for a free text, with reasons);
@@ -27,13 +29,14 @@
 //! | `GET /metrics` | Prometheus text: request counts and durations by route template, catalogue sizes |
 //! | `GET /api/v1/services` | filters `municipality`, `region`, `hospital_district`, `wellbeing_county` (repeatable or comma-separated), `include_national`, `only_national`, `service_class`, `target_group`, `life_event`, `collection`, `funding_type`; `limit`, `offset`, `lang` |
 //! | `GET /api/v1/services/{id}` | one service with its published channels and organisations |
+//! | `GET /api/v1/search` | `q` (required, 1–1024 characters), the service list filters, `limit` (1–50, default 10), `offset` (0–1000), `lang` (also the analysis language; without it the text is analysed in fi, sv and en) → `{items: [service list row + score, lexical_score, vector_score, matched: [{field, term, query_word}]], mode: "hybrid" \| "lexical_only", mode_reason?, total_matches, limit, offset}` ([`views::SearchView`]); 503 until the index is built |
 //! | `GET /api/v1/channels` | `kind` (`EChannel` …), `limit`, `offset`, `lang` |
 //! | `GET /api/v1/channels/{id}`, `GET /api/v1/organizations`, `GET /api/v1/organizations/{id}` | |
 //! | `GET /api/v1/codes/{list}`, `GET /api/v1/codes/{list}/{code_or_name}` | `municipalities`, `regions`, `hospital-districts`, `wellbeing-counties`, `service-classes`, `target-groups`, `life-events` |
 //! | `POST /api/v1/understand` | JSON `{"text", "lang"?, "max_life_events"? (1–19, default 3), "max_service_classes"? (1–50, default 5)}` → the `aurora_nlu::Understanding`: `language`, `life_events`, `service_classes`, `target_groups`, `entities`, `urgent`, `explanation` |
 //! | `POST /api/v1/guidance` | JSON `{"text", "lang"?, "limit"? (1–50, default 10)}` → `{understanding, municipality, services: [service list row + score + reasons]}` ([`views::GuidanceView`]) |
 //! | `GET /` | redirect to `/{lang}/` (from `Accept-Language`, default `fi`) |
-//! | `GET /{lang}/`, `GET /{lang}/services/{id}` | web pages |
+//! | `GET /{lang}/`, `GET /{lang}/services/{id}` | web pages (`/{lang}/?q=…` searches) |
 //! | `GET /assets/aurora.css` | the stylesheet |
 //!
 //! # Example

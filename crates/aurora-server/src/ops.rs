@@ -22,7 +22,8 @@ pub(crate) async fn healthz(params: QueryParams) -> Result<Json<impl Serialize>,
     Ok(Json(Status { status: "ok" }))
 }
 
-/// `GET /readyz`: 200 when the readiness flag is set and the store answers a ping, else 503.
+/// `GET /readyz`: 200 when the readiness flag is set, the search index is built and the store
+/// answers a ping, else 503.
 pub(crate) async fn readyz(
     State(state): State<AppState>,
     params: QueryParams,
@@ -32,6 +33,12 @@ pub(crate) async fn readyz(
         return Err(ApiError::new(
             ErrorCode::Unavailable,
             "not ready: the catalogue is still being loaded",
+        ));
+    }
+    if !state.search_ready() {
+        return Err(ApiError::new(
+            ErrorCode::Unavailable,
+            "not ready: the search index is still being built",
         ));
     }
     if let Err(error) = state.store.ping().await {

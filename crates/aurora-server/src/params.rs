@@ -104,6 +104,11 @@ impl QueryParams {
         Ok(first.map(str::trim))
     }
 
+    /// The first value of a parameter, if given (for lenient forms).
+    pub(crate) fn first(&self, name: &str) -> Option<&str> {
+        self.values(name).next()
+    }
+
     /// A `true`/`false` parameter.
     pub(crate) fn flag(&self, name: &str, default: bool) -> Result<bool, ApiError> {
         match self.one(name)? {

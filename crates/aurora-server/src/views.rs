@@ -248,6 +248,53 @@ pub struct GuidedServiceView {
     pub reasons: Vec<String>,
 }
 
+/// The answer of `GET /api/v1/search`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchView {
+    /// Hits, best first.
+    pub items: Vec<SearchHitView>,
+    /// `hybrid` (lexical ranking fused with vector similarity) or `lexical_only`.
+    pub mode: &'static str,
+    /// Why the search was lexical only: `no_vectors_stored`, `no_vector_scorer`,
+    /// `query_not_embedded`, `unusable_query_vector` or `disabled_by_query`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode_reason: Option<&'static str>,
+    /// Services (after filtering) that matched some query word; for a large result a lower
+    /// bound (the index stops counting very common words once the best hits are certain).
+    pub total_matches: usize,
+    /// The number of hits asked for.
+    pub limit: usize,
+    /// Hits skipped.
+    pub offset: usize,
+}
+
+/// A search hit: a service list row plus its scores and the words that matched.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHitView {
+    /// Everything a service list row has.
+    #[serde(flatten)]
+    pub service: ServiceSummaryView,
+    /// The ranking score (fused in hybrid mode, else BM25F); comparable only within one answer.
+    pub score: f32,
+    /// The BM25F score (0 when only the vector side found the service).
+    pub lexical_score: f32,
+    /// Cosine similarity of query and service vectors; `null` without vectors.
+    pub vector_score: Option<f32>,
+    /// The query words that matched, by field.
+    pub matched: Vec<MatchedView>,
+}
+
+/// One query word that matched one field of a hit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatchedView {
+    /// The field (`name`, `summary`, `service_class`, `municipality` …).
+    pub field: &'static str,
+    /// The index term that matched (a stem, gradation key, compound part or `@place`).
+    pub term: String,
+    /// The normalised query word it came from.
+    pub query_word: String,
+}
+
 /// One service with its texts, areas, channels and organisations.
 #[derive(Debug, Clone, Serialize)]
 pub struct ServiceView {

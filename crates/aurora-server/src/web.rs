@@ -1,5 +1,6 @@
-//! The server-rendered web pages: `/` → `/{lang}/` (service list with a municipality filter)
-//! and `/{lang}/services/{id}` (a service with its channels), in fi, sv and en.
+//! The server-rendered web pages: `/` → `/{lang}/` (service list with a municipality filter,
+//! and a search box: `?q=` lists the best search hits with the words that matched) and
+//! `/{lang}/services/{id}` (a service with its channels), in fi, sv and en.
 //!
 //! Templates are askama (`templates/*.html`): they are type-checked at compile time and
 //! HTML-escape every value by default, so service content can never inject markup; nothing
@@ -21,6 +22,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 
+use crate::api::search::{MAX_LIMIT as SEARCH_LIMIT, MAX_QUERY_CHARS};
 use crate::api::{organizations_by_ids, record_id, service_with_links, ApiPath};
 use crate::error::{ApiError, ErrorCode};
 use crate::i18n::Tr;
@@ -176,6 +178,8 @@ pub(crate) struct ServiceItem {
     summary: Option<Txt>,
     organization: Option<Txt>,
     national: bool,
+    /// "Matched: asumistukea, tampereelle" for a search hit.
+    matched: Option<String>,
 }
 
 #[derive(Template)]
@@ -183,6 +187,12 @@ pub(crate) struct ServiceItem {
 struct IndexPage {
     chrome: Chrome,
     error: Option<String>,
+    /// The search text (empty: the plain list).
+    q: String,
+    search_error: Option<String>,
+    max_query_chars: usize,
+    /// The selected municipality's code, kept by the search form.
+    municipality_code: Option<String>,
     municipalities: Vec<MunicipalityOption>,
     results_heading: String,
     range_text: String,
@@ -264,7 +274,8 @@ fn error_page(lang: Lang, error: &ApiError) -> Response {
     response
 }
 
-/// `GET /{lang}/?municipality=091&page=2`.
+/// `GET /{lang}/?municipality=091&page=2`, or with `q=…` a search (its best
+/// [`SEARCH_LIMIT`] hits on one page, with the words that matched).
 async fn index(
     State(state): State<AppState>,
     ApiPath(code): ApiPath<String>,
@@ -275,26 +286,34 @@ async fn index(
     let codes = CodeLists::get();
 
     // Lenient on purpose: this is a form, so a stray or repeated parameter is ignored rather
-    // than answered with an error page; only an unknown municipality is reported.
+    // than answered with an error page; only an unknown municipality and a too long search
+    // text are reported.
     let requested = params.list("municipality").into_iter().next();
     let municipality = requested.as_deref().and_then(|c| codes.municipality(c));
     let error =
         (requested.is_some() && municipality.is_none()).then(|| tr.t("error-invalid-municipality"));
     let page_no: u64 = params.number("page", 1, 1, 1_000_000).unwrap_or(1);
+    let q = params.first("q").unwrap_or("").trim().to_string();
+    let searching = !q.is_empty();
+    let search_error = (q.chars().count() > MAX_QUERY_CHARS)
+        .then(|| tr.t1("search-too-long", "max", MAX_QUERY_CHARS as u64));
 
     let query = |l: Lang, page: u64| {
-        let mut q = form_urlencoded::Serializer::new(String::new());
+        let mut qs = form_urlencoded::Serializer::new(String::new());
+        if searching {
+            qs.append_pair("q", &q);
+        }
         if let Some(m) = municipality {
-            q.append_pair("municipality", &m.code);
+            qs.append_pair("municipality", &m.code);
         }
         if page > 1 {
-            q.append_pair("page", &page.to_string());
+            qs.append_pair("page", &page.to_string());
         }
-        let q = q.finish();
-        if q.is_empty() {
+        let qs = qs.finish();
+        if qs.is_empty() {
             format!("/{l}/")
         } else {
-            format!("/{l}/?{q}")
+            format!("/{l}/?{qs}")
         }
     };
 
@@ -309,15 +328,56 @@ async fn index(
         .collect();
     options.sort_by_cached_key(|o| collation_key(&o.name));
 
-    let (services, total) = if error.is_some() {
-        (Vec::new(), 0)
-    } else {
-        let filter = ServiceFilter {
-            municipality_codes: municipality
-                .map(|m| vec![m.code.clone()])
-                .unwrap_or_default(),
-            ..ServiceFilter::default()
+    let filter = ServiceFilter {
+        municipality_codes: municipality
+            .map(|m| vec![m.code.clone()])
+            .unwrap_or_default(),
+        ..ServiceFilter::default()
+    };
+    let (services, total, page_no) = if error.is_some() || search_error.is_some() {
+        (Vec::new(), 0, 1)
+    } else if searching {
+        // Analysed in every language: people type in their own, whatever the page's.
+        let query = aurora_search::Query::new(q.clone())
+            .filter(filter)
+            .limit(SEARCH_LIMIT);
+        let found = match crate::api::search::run(&state, query, 0).await {
+            Ok(found) => found,
+            Err(e) => return Ok(error_page(lang, &e)),
         };
+        let org_ids = found
+            .services
+            .iter()
+            .filter_map(|(_, s)| s.responsible_organization())
+            .map(|o| o.organization_id.as_str());
+        let organizations = match organizations_by_ids(state.store.as_ref(), org_ids).await {
+            Ok(o) => o,
+            Err(e) => return Ok(error_page(lang, &e)),
+        };
+        let items: Vec<ServiceItem> = found
+            .services
+            .iter()
+            .map(|(hit, s)| {
+                let mut item = service_item(s, &organizations, lang);
+                let mut words: Vec<&str> = Vec::new();
+                for m in &hit.matched_terms {
+                    if !words.contains(&m.query_word.as_str()) {
+                        words.push(&m.query_word);
+                    }
+                }
+                // In the order the person typed them.
+                let typed = q.to_lowercase();
+                words.sort_by_key(|w| typed.find(w).unwrap_or(usize::MAX));
+                if !words.is_empty() {
+                    item.matched =
+                        Some(format!("{}: {}", tr.t("search-matched"), words.join(", ")));
+                }
+                item
+            })
+            .collect();
+        let total = items.len() as u64;
+        (items, total, 1)
+    } else {
         let page = Page {
             limit: PAGE_SIZE,
             offset: (page_no - 1) * u64::from(PAGE_SIZE),
@@ -340,25 +400,52 @@ async fn index(
             .iter()
             .map(|s| service_item(s, &organizations, lang))
             .collect();
-        (items, found.total)
+        (items, found.total, page_no)
     };
 
-    let pages = total.div_ceil(u64::from(PAGE_SIZE));
-    let first = (page_no - 1) * u64::from(PAGE_SIZE) + 1;
+    let page_size = if searching {
+        SEARCH_LIMIT as u64
+    } else {
+        u64::from(PAGE_SIZE)
+    };
+    let pages = total.div_ceil(page_size);
+    let first = (page_no - 1) * page_size + 1;
     let last = (first + services.len() as u64).saturating_sub(1);
+    let api_href = {
+        let mut qs = form_urlencoded::Serializer::new(String::new());
+        if searching && search_error.is_none() {
+            qs.append_pair("q", &q);
+        }
+        if let Some(m) = municipality {
+            qs.append_pair("municipality", &m.code);
+        }
+        qs.append_pair("lang", lang.code());
+        let endpoint = if searching && search_error.is_none() {
+            "search"
+        } else {
+            "services"
+        };
+        format!("/api/v1/{endpoint}?{}", qs.finish())
+    };
+    let results_heading = if searching {
+        tr.t1("search-results-count", "count", total)
+    } else {
+        tr.t1("results-count", "count", total)
+    };
     let page = IndexPage {
         chrome: Chrome::new(
             lang,
             tr.t("services-title"),
             |l| query(l, page_no),
-            match municipality {
-                Some(m) => format!("/api/v1/services?municipality={}&lang={lang}", m.code),
-                None => format!("/api/v1/services?lang={lang}"),
-            },
+            api_href,
         ),
         error,
+        q: q.clone(),
+        search_error,
+        max_query_chars: MAX_QUERY_CHARS,
+        municipality_code: municipality.map(|m| m.code.clone()),
         municipalities: options,
-        results_heading: tr.t1("results-count", "count", total),
+        results_heading,
         range_text: tr.t_args(
             "results-range",
             &[("from", first), ("to", last), ("total", total)],
@@ -369,7 +456,7 @@ async fn index(
         prev_href: (page_no > 1).then(|| query(lang, page_no - 1)),
         next_href: (page_no < pages).then(|| query(lang, page_no + 1)),
     };
-    let status = if page.error.is_some() {
+    let status = if page.error.is_some() || page.search_error.is_some() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
@@ -399,6 +486,7 @@ fn service_item(s: &Service, organizations: &[Organization], lang: Lang) -> Serv
         summary: txt(&s.summary, lang),
         organization,
         national: s.area_type.is_nationwide(),
+        matched: None,
     }
 }
 

@@ -18,9 +18,11 @@ mod guidance; // POST /api/v1/guidance over the fixture catalogue
 mod ops; // healthz, readyz, metrics, serve + graceful shutdown
 #[path = "http/problems.rs"]
 mod problems; // problem+json for framework errors, panics, an unavailable store
+#[path = "http/search.rs"]
+mod search;
 #[path = "http/services.rs"]
 mod services; // the service list filters, paging and the service detail
 #[path = "http/understand.rs"]
 mod understand; // POST /api/v1/understand: languages, entities, urgency, bad input
 #[path = "http/web.rs"]
-mod web; // the fi/sv/en web pages
+mod web; // the fi/sv/en web pages // GET /api/v1/search and the search box of the web pages

@@ -30,6 +30,18 @@ paging-previous = Previous page
 paging-next = Next page
 paging-page = Page { $page } of { $pages }
 
+search-heading = Search
+search-label = Search services
+search-hint = For example: housing allowance, day care in Tampere
+search-submit = Search
+search-matched = Matched
+search-results-count = { $count ->
+    [0] No services found
+    [one] 1 service found
+   *[other] { $count } services found
+}
+search-too-long = The search text is too long: at most { $max } characters.
+
 service-back = Back to services
 service-description = Description
 service-instructions = How to use the service

@@ -30,6 +30,18 @@ paging-previous = Edellinen sivu
 paging-next = Seuraava sivu
 paging-page = Sivu { $page } / { $pages }
 
+search-heading = Haku
+search-label = Hae palveluita
+search-hint = Esimerkiksi: asumistuki, päivähoito Tampereella
+search-submit = Hae
+search-matched = Osumat
+search-results-count = { $count ->
+    [0] Palveluita ei löytynyt
+    [one] 1 palvelu löytyi
+   *[other] { $count } palvelua löytyi
+}
+search-too-long = Hakuteksti on liian pitkä: enintään { $max } merkkiä.
+
 service-back = Takaisin palveluihin
 service-description = Kuvaus
 service-instructions = Näin asioit

@@ -30,6 +30,18 @@ paging-previous = Föregående sida
 paging-next = Nästa sida
 paging-page = Sida { $page } av { $pages }
 
+search-heading = Sök
+search-label = Sök tjänster
+search-hint = Till exempel: bostadsbidrag, dagvård i Tammerfors
+search-submit = Sök
+search-matched = Träffar
+search-results-count = { $count ->
+    [0] Inga tjänster hittades
+    [one] 1 tjänst hittades
+   *[other] { $count } tjänster hittades
+}
+search-too-long = Söktexten är för lång: högst { $max } tecken.
+
 service-back = Tillbaka till tjänsterna
 service-description = Beskrivning
 service-instructions = Så här använder du tjänsten

@@ -17,6 +17,7 @@
 mod catalog;
 mod codes;
 mod guidance;
+pub(crate) mod search;
 mod services;
 mod understand;
 
@@ -48,6 +49,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/services", get(services::list))
         .route("/api/v1/services/{id}", get(services::get_one))
+        .route("/api/v1/search", get(search::search))
         .route("/api/v1/channels", get(catalog::list_channels))
         .route("/api/v1/channels/{id}", get(catalog::get_channel))
         .route("/api/v1/organizations", get(catalog::list_organizations))

@@ -12,6 +12,21 @@ use crate::params::{negotiate, QueryParams};
 use crate::state::AppState;
 use crate::views::{PageView, ServiceSummaryView, ServiceView};
 
+/// The filter query parameters (shared with `GET /api/v1/search`).
+pub(crate) const FILTER_PARAMS: &[&str] = &[
+    "municipality",
+    "region",
+    "hospital_district",
+    "wellbeing_county",
+    "include_national",
+    "only_national",
+    "service_class",
+    "target_group",
+    "life_event",
+    "collection",
+    "funding_type",
+];
+
 /// Query parameters of the service list.
 const LIST_PARAMS: &[&str] = &[
     "municipality",
@@ -197,4 +212,18 @@ fn canonicalize(filter: &mut ServiceFilter) {
     fix(&mut filter.life_events, &|c| {
         codes.life_event(c).map(|s| s.code.clone())
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_takes_the_filters_plus_paging_and_lang() {
+        assert_eq!(&LIST_PARAMS[..FILTER_PARAMS.len()], FILTER_PARAMS);
+        assert_eq!(
+            &LIST_PARAMS[FILTER_PARAMS.len()..],
+            ["limit", "offset", "lang"]
+        );
+    }
 }

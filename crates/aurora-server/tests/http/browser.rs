@@ -52,6 +52,7 @@ async fn chromium_renders_the_swedish_page() {
         let dir = std::path::PathBuf::from(dir);
         for (name, path) in [
             ("list-sv.png", "/sv/".to_string()),
+            ("search-en.png", "/en/?q=housing+benefits".to_string()),
             (
                 "service-fi.png",
                 format!("/fi/services/{}", crate::fixtures::UIMAHALLI),

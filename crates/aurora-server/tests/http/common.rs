@@ -41,6 +41,10 @@ pub async fn app_with(batches: &[ImportBatch]) -> TestApp {
         store.apply_batch(batch).await.expect("apply fixture batch");
     }
     let state = AppState::new(store.clone() as Arc<dyn CatalogStore>);
+    state
+        .rebuild_search_index()
+        .await
+        .expect("build the search index");
     TestApp {
         app: router(state.clone()),
         state,
@@ -67,7 +71,7 @@ pub async fn nlu_app() -> TestApp {
 
 /// The router over any store (for failure doubles).
 pub fn app_over(store: Arc<dyn CatalogStore>) -> Router {
-    let state = AppState::new(store);
+    let state = AppState::new(store).with_search_index(aurora_search::SearchIndex::build(&[]));
     state.set_ready(true);
     router(state)
 }

@@ -511,3 +511,49 @@ pub fn many_national(n: usize) -> ImportBatch {
         ..ImportBatch::default()
     }
 }
+
+pub const ASUMISTUKI_TAMPERE: &str = "00000000-0000-4000-8000-000000000101";
+pub const ASUMISTUKI_HELSINKI: &str = "00000000-0000-4000-8000-000000000102";
+pub const ASUMISTUKI_ARCHIVED: &str = "00000000-0000-4000-8000-000000000103";
+
+/// Synthetic services for the search tests (add to [`batch`]): three Finnish-only housing
+/// allowance services in class P1.4 (Asumisen tuet / Stöd för boende / Housing benefits),
+/// in Tampere (837), in Helsinki (091), and an archived one in Tampere.
+pub fn search_batch() -> ImportBatch {
+    let asumistuki = |id: &str, name: &str, summary: &str, municipality: &str| {
+        let mut s = service(
+            id,
+            Localized::one(Lang::Fi, name),
+            Localized::one(Lang::Fi, summary),
+            AreaType::LimitedType,
+            municipality_area(municipality),
+        );
+        s.service_classes = codes(&["P1.4"]);
+        s.languages = vec!["fi".into()];
+        s.origin = Origin::Synthetic;
+        s
+    };
+    let tampere = asumistuki(
+        ASUMISTUKI_TAMPERE,
+        "Asumistuki",
+        "Tukea asumisen kuluihin pienituloisille tamperelaisille.",
+        "837",
+    );
+    let helsinki = asumistuki(
+        ASUMISTUKI_HELSINKI,
+        "Kaupungin asumistuki",
+        "Helsingin kaupungin harkinnanvarainen asumistuki.",
+        "091",
+    );
+    let mut archived = asumistuki(
+        ASUMISTUKI_ARCHIVED,
+        "Asumistuki (vanha)",
+        "Lakkautettu asumistuki.",
+        "837",
+    );
+    archived.publishing_status = PublishingStatus::Archived;
+    ImportBatch {
+        services: vec![tampere, helsinki, archived],
+        ..ImportBatch::default()
+    }
+}
