@@ -455,85 +455,56 @@ async fn write_services(
     )
     .await?;
 
-    // Child rows.
-    let mut pairs: Vec<Val<'_>> = Vec::new();
-    for r in &write {
-        for code in &r.municipalities {
-            pairs.extend([Val::Text(&r.service.id), Val::Text(code)]);
+    // Child rows: one multi-row insert per table.
+    type Codes = for<'r> fn(&'r ServiceRow<'_>) -> &'r [String];
+    type CodesWithParent = for<'r> fn(&'r ServiceRow<'_>) -> &'r [(String, Option<String>)];
+    let plain: [(&str, Codes); 3] = [
+        (
+            "INSERT INTO service_municipalities (service_id, code)",
+            |r| &r.municipalities,
+        ),
+        (
+            "INSERT INTO service_target_groups (service_id, code)",
+            |r| &r.target_groups,
+        ),
+        (
+            "INSERT INTO service_collections (service_id, collection_id)",
+            |r| &r.collections,
+        ),
+    ];
+    let with_parent: [(&str, CodesWithParent); 2] = [
+        (
+            "INSERT INTO service_classes (service_id, code, parent)",
+            |r| &r.classes,
+        ),
+        (
+            "INSERT INTO service_life_events (service_id, code, parent)",
+            |r| &r.life_events,
+        ),
+    ];
+    let mut values: Vec<Val<'_>> = Vec::new();
+    for (sql, codes) in plain {
+        values.clear();
+        for r in &write {
+            for code in codes(r) {
+                values.extend([Val::Text(&r.service.id), Val::Text(code)]);
+            }
         }
+        insert_rows(conn, sql, 2, &values, "").await?;
     }
-    insert_rows(
-        conn,
-        "INSERT INTO service_municipalities (service_id, code)",
-        2,
-        &pairs,
-        "",
-    )
-    .await?;
-    pairs.clear();
-    for r in &write {
-        for code in &r.target_groups {
-            pairs.extend([Val::Text(&r.service.id), Val::Text(code)]);
+    for (sql, codes) in with_parent {
+        values.clear();
+        for r in &write {
+            for (code, parent) in codes(r) {
+                values.extend([
+                    Val::Text(&r.service.id),
+                    Val::Text(code),
+                    Val::OptText(parent.as_deref()),
+                ]);
+            }
         }
+        insert_rows(conn, sql, 3, &values, "").await?;
     }
-    insert_rows(
-        conn,
-        "INSERT INTO service_target_groups (service_id, code)",
-        2,
-        &pairs,
-        "",
-    )
-    .await?;
-    pairs.clear();
-    for r in &write {
-        for code in &r.collections {
-            pairs.extend([Val::Text(&r.service.id), Val::Text(code)]);
-        }
-    }
-    insert_rows(
-        conn,
-        "INSERT INTO service_collections (service_id, collection_id)",
-        2,
-        &pairs,
-        "",
-    )
-    .await?;
-    pairs.clear();
-    for r in &write {
-        for (code, parent) in &r.classes {
-            pairs.extend([
-                Val::Text(&r.service.id),
-                Val::Text(code),
-                Val::OptText(parent.as_deref()),
-            ]);
-        }
-    }
-    insert_rows(
-        conn,
-        "INSERT INTO service_classes (service_id, code, parent)",
-        3,
-        &pairs,
-        "",
-    )
-    .await?;
-    pairs.clear();
-    for r in &write {
-        for (code, parent) in &r.life_events {
-            pairs.extend([
-                Val::Text(&r.service.id),
-                Val::Text(code),
-                Val::OptText(parent.as_deref()),
-            ]);
-        }
-    }
-    insert_rows(
-        conn,
-        "INSERT INTO service_life_events (service_id, code, parent)",
-        3,
-        &pairs,
-        "",
-    )
-    .await?;
 
     upsert_labels(conn, &labels, now).await?;
     Ok(counts)
