@@ -73,9 +73,17 @@ pub enum Command {
     /// Analyse a free text: language, life events, service classes, target groups,
     /// municipalities, ages, dates, urgent danger (pretty JSON, as POST /api/v1/understand).
     Understand(UnderstandArgs),
-    /// Evaluate an engine on its development set and check the quality floors.
+    /// Evaluate an engine on its development set and check the quality floors; without a
+    /// subcommand, every evaluation (intent, relevance, search) with the built-in floors.
+    Eval(EvalArgs),
+    /// Train a model from the bundled data and write it as files.
     #[command(subcommand)]
-    Eval(EvalCommand),
+    Train(TrainCommand),
+    /// Manage the recommender API's clients and session-transfer receivers.
+    Client(crate::client::ClientArgs),
+    /// Intent-engine data tools.
+    #[command(subcommand)]
+    Nlu(NluCommand),
 }
 
 #[derive(Debug, Args)]
@@ -93,11 +101,54 @@ fn parse_lang(s: &str) -> Result<aurora_model::Lang, String> {
         .map_err(|e: aurora_model::UnknownLang| e.to_string())
 }
 
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    #[command(subcommand)]
+    pub command: Option<EvalCommand>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum EvalCommand {
     /// Intent recognition on data/nlu/devset.jsonl: per-language life-event top-1 and
     /// service-class hit@3 (whole set, holdout and fresh splits); exits 1 below a floor.
     Intent(EvalIntentArgs),
+    /// Learned 3X10D relevance on the held-out labelled services: per-dimension ROC AUC and
+    /// precision@10; exits 1 below a floor of data/guide/floors.json.
+    Relevance(EvalGuideArgs),
+    /// Text search over the bundled catalogue on data/guide/search-devset.jsonl: nDCG@10 per
+    /// query language; exits 1 below a floor of data/guide/floors.json.
+    Search(EvalGuideArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalGuideArgs {
+    /// Floors to enforce (JSON, the format of data/guide/floors.json). Default: the
+    /// data/guide/floors.json built into this binary.
+    #[arg(long, value_name = "PATH")]
+    pub floor_file: Option<PathBuf>,
+
+    /// Skip what needs the E5 embedding model (the e5 relevance model, hybrid search; their
+    /// floors are reported as skipped): seconds instead of about a minute.
+    #[arg(long)]
+    pub lexical_only: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrainCommand {
+    /// The 3X10D relevance models, from the label workbook: writes relevance-lexical.json
+    /// (deterministic: the committed file is what this writes).
+    Relevance(TrainRelevanceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TrainRelevanceArgs {
+    /// Output directory.
+    #[arg(long, value_name = "DIR", default_value = "data/guide")]
+    pub out: PathBuf,
+
+    /// Label workbook to learn from. Default: the data/labels workbook built into this binary.
+    #[arg(long, value_name = "PATH")]
+    pub workbook: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -106,6 +157,29 @@ pub struct EvalIntentArgs {
     /// data/nlu/floors.json built into this binary.
     #[arg(long, value_name = "PATH")]
     pub floor_file: Option<PathBuf>,
+
+    /// Also evaluate with semantic label vectors (needs the E5 model; exit 2 without it) and
+    /// report latency per utterance of both modes.
+    #[arg(long)]
+    pub vectors: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NluCommand {
+    /// Embed the life-event and service-class prototypes with the E5 model into
+    /// data/nlu/label-vectors.bin (compiled into the intent engine; rebuild afterwards).
+    BuildVectors(NluBuildVectorsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NluBuildVectorsArgs {
+    /// Output file.
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "data/nlu/label-vectors.bin"
+    )]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -117,6 +191,14 @@ pub struct ServeArgs {
     /// Do not load the bundled dataset into an empty store.
     #[arg(long)]
     pub no_bundled_data: bool,
+
+    /// Search and guidance without semantic vectors (lexical only), even when the embedding
+    /// model is available.
+    #[arg(long, env = "AURORA_NO_VECTORS")]
+    pub no_vectors: bool,
+
+    #[command(flatten)]
+    pub recommender: crate::client::RecommenderServeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -136,6 +218,11 @@ pub struct ImportArgs {
     /// Import the dataset bundled with this binary.
     #[arg(long, conflicts_with_all = ["paths", "from_ptv_api"])]
     pub bundled: bool,
+
+    /// Do not compute the semantic vectors of new and changed services after the import
+    /// (`aurora serve` computes them in the background instead).
+    #[arg(long, env = "AURORA_NO_VECTORS")]
+    pub no_vectors: bool,
 
     /// Reject the whole import if any record is bad (default: import the good ones and report
     /// the rest).

@@ -4,13 +4,22 @@
 //! holdout and fresh splits, then checks every floor of the floor file (by default
 //! `data/nlu/floors.json`, compiled in). Exit 0 when all are met; 1 with one `error:` line per
 //! metric below its floor, or when the floor file cannot be used.
+//!
+//! With `--vectors` it also evaluates the engine with E5 label vectors (exit 2 when the model
+//! is missing), checks their floors (`vector_floors`), checks that vectors are not worse than
+//! the lexical engine per language on holdout+fresh, and prints latency p50/p95 of both modes.
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
 
 use anyhow::{bail, Context};
 use aurora_model::Lang;
-use aurora_nlu::{evaluate, load_dev_set, DevExample, EvalReport, LangReport, Split, Understander};
+use aurora_nlu::{
+    evaluate, load_dev_set, DevExample, EvalReport, LabelVectors, LangReport, Split,
+    UnderstandOptions, Understander,
+};
 use serde::Deserialize;
 
 use crate::args::EvalIntentArgs;
@@ -30,6 +39,9 @@ struct FloorFile {
     /// Finnish in life-event top-1 and class hit@3.
     #[serde(default)]
     max_behind_finnish: Option<f32>,
+    /// Floors of the engine with label vectors (`--vectors`), same shape as `floors`.
+    #[serde(default)]
+    vector_floors: Vec<Floor>,
 }
 
 /// Floors of one row: a split (`all`, `tune`, `holdout`, `fresh`) and a language (`fi`,
@@ -121,7 +133,7 @@ fn read_floors(path: Option<&Path>) -> anyhow::Result<(String, FloorFile)> {
     };
     let floors: FloorFile = serde_json::from_str(&text)
         .with_context(|| format!("the floor file {name} is not valid"))?;
-    for f in &floors.floors {
+    for f in floors.floors.iter().chain(&floors.vector_floors) {
         if !SPLITS.iter().any(|(s, _)| *s == f.split) {
             bail!(
                 "the floor file {name}: unknown split {:?} (expected all, tune, holdout or fresh)",
@@ -140,6 +152,21 @@ fn read_floors(path: Option<&Path>) -> anyhow::Result<(String, FloorFile)> {
 
 pub fn run(args: &EvalIntentArgs) -> anyhow::Result<ExitCode> {
     let (floor_source, floors) = read_floors(args.floor_file.as_deref())?;
+    // Load the model first: without it `--vectors` is a usage error, not a quality failure.
+    let semantic = if args.vectors {
+        let e5 = match crate::nlu_vectors::load_e5() {
+            Ok(e5) => e5.with_threads(1),
+            Err(code) => return Ok(code),
+        };
+        let vectors = LabelVectors::bundled()
+            .context("data/nlu/label-vectors.bin is invalid; run `aurora nlu build-vectors`")?;
+        vectors
+            .check(&e5)
+            .context("data/nlu/label-vectors.bin cannot be used; run `aurora nlu build-vectors`")?;
+        Some(Understander::new().with_embedder(Arc::new(e5), vectors))
+    } else {
+        None
+    };
     let set = load_dev_set();
     let understander = Understander::new();
     let count = |l: Lang| set.iter().filter(|e| e.lang == l).count();
@@ -150,36 +177,132 @@ pub fn run(args: &EvalIntentArgs) -> anyhow::Result<ExitCode> {
         count(Lang::Sv),
         count(Lang::En)
     );
-    let mut reports: Vec<(&str, EvalReport)> = Vec::new();
-    for (name, split) in SPLITS {
-        let examples = part(&set, split);
-        // The tune split is what the lexicon was tuned on: evaluated only when a floor asks.
-        if split == Some(Split::Tune) && !floors.floors.iter().any(|f| f.split == "tune") {
-            continue;
-        }
-        let report = evaluate(&understander, &examples);
-        print!("\n{name} ({} utterances):\n{report}", examples.len());
-        reports.push((name, report));
-    }
-
-    println!("\nFloors ({floor_source}):");
+    let reports = evaluate_splits(&understander, &set, &floors.floors, "");
     let mut failures: Vec<String> = Vec::new();
     let mut checked = 0usize;
-    for f in &floors.floors {
+    println!("\nFloors ({floor_source}):");
+    check_floors(&floors.floors, &reports, &mut failures, &mut checked, "");
+    if let Some(max) = floors.max_behind_finnish {
+        check_equality(max, &reports, &mut failures, &mut checked, "");
+    }
+    if let Some(semantic) = &semantic {
+        let vreports = evaluate_splits(semantic, &set, &floors.vector_floors, " with vectors");
+        println!("\nFloors with vectors ({floor_source}, vector_floors):");
+        let tag = "vectors: ";
+        check_floors(
+            &floors.vector_floors,
+            &vreports,
+            &mut failures,
+            &mut checked,
+            tag,
+        );
+        if let Some(max) = floors.max_behind_finnish {
+            check_equality(max, &vreports, &mut failures, &mut checked, tag);
+        }
+        // Vectors must not cost accuracy where the lexicon was not tuned.
+        let unseen: Vec<DevExample> = set
+            .iter()
+            .filter(|e| e.split != Split::Tune)
+            .cloned()
+            .collect();
+        let (lex, vec) = (
+            evaluate(&understander, &unseen),
+            evaluate(semantic, &unseen),
+        );
+        for lang in [Some(Lang::Fi), Some(Lang::Sv), Some(Lang::En)] {
+            let (Some(l), Some(v)) = (lex.row(lang), vec.row(lang)) else {
+                continue;
+            };
+            let name = lang.map_or("all", |l| l.code());
+            for (metric, a, b) in [
+                ("life-event top-1", l.life_event_top1, v.life_event_top1),
+                ("class hit@3", l.class_hit3, v.class_hit3),
+            ] {
+                checked += 1;
+                let line = format!(
+                    "holdout+fresh {name} {metric}: vectors {} vs lexical {}",
+                    pct(b),
+                    pct(a)
+                );
+                if b + 1e-6 < a {
+                    println!("  FAIL  {line}");
+                    failures.push(format!("{line} (worse)"));
+                } else {
+                    println!("  ok    {line}");
+                }
+            }
+        }
+        println!("\nLatency per utterance (understand, whole set, one thread):");
+        for (mode, u) in [("lexical", &understander), ("vectors", semantic)] {
+            let (p50, p95) = latency(u, &set);
+            println!("  {mode:<8} p50 {p50:.2} ms, p95 {p95:.2} ms");
+        }
+    }
+    finish(failures, checked, &floor_source)
+}
+
+/// Evaluates the whole set, holdout and fresh (and tune when a floor asks) and prints them.
+fn evaluate_splits<'a>(
+    u: &Understander,
+    set: &[DevExample],
+    floors: &[Floor],
+    what: &str,
+) -> Vec<(&'a str, EvalReport)> {
+    let mut reports = Vec::new();
+    for (name, split) in SPLITS {
+        let examples = part(set, split);
+        // The tune split is what the lexicon was tuned on: evaluated only when a floor asks.
+        if split == Some(Split::Tune) && !floors.iter().any(|f| f.split == "tune") {
+            continue;
+        }
+        let report = evaluate(u, &examples);
+        print!("\n{name}{what} ({} utterances):\n{report}", examples.len());
+        reports.push((name, report));
+    }
+    reports
+}
+
+/// Milliseconds per `understand` call over the set: (p50, p95).
+fn latency(u: &Understander, set: &[DevExample]) -> (f64, f64) {
+    let opts = UnderstandOptions::default();
+    let mut ms: Vec<f64> = set
+        .iter()
+        .map(|e| {
+            let t = Instant::now();
+            let _ = u.understand(&e.text, &opts);
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    ms.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        let i = ((ms.len() as f64 - 1.0) * q).round() as usize;
+        ms.get(i).copied().unwrap_or(0.0)
+    };
+    (at(0.5), at(0.95))
+}
+
+fn check_floors(
+    floors: &[Floor],
+    reports: &[(&str, EvalReport)],
+    failures: &mut Vec<String>,
+    checked: &mut usize,
+    tag: &str,
+) {
+    for f in floors {
         let Some((_, report)) = reports.iter().find(|(n, _)| *n == f.split) else {
             continue;
         };
         let lang = Lang::parse(&f.lang);
         let Some(row) = report.row(lang) else {
             failures.push(format!(
-                "{} {}: no examples in the development set",
+                "{tag}{} {}: no examples in the development set",
                 f.split, f.lang
             ));
             continue;
         };
         for (metric, floor, value, n) in f.checks(row) {
-            checked += 1;
-            let what = format!("{} {} {metric}", f.split, f.lang);
+            *checked += 1;
+            let what = format!("{tag}{} {} {metric}", f.split, f.lang);
             if n == 0 {
                 println!(
                     "  FAIL  {what}: no labelled examples (floor {})",
@@ -202,12 +325,19 @@ pub fn run(args: &EvalIntentArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    if let Some(max) = floors.max_behind_finnish {
-        let all = &reports
-            .iter()
-            .find(|(n, _)| *n == "all")
-            .expect("the whole set is always evaluated")
-            .1;
+}
+
+fn check_equality(
+    max: f32,
+    reports: &[(&str, EvalReport)],
+    failures: &mut Vec<String>,
+    checked: &mut usize,
+    tag: &str,
+) {
+    {
+        let Some((_, all)) = reports.iter().find(|(n, _)| *n == "all") else {
+            return;
+        };
         if let Some(fi) = all.row(Some(Lang::Fi)) {
             for lang in [Lang::Sv, Lang::En] {
                 let Some(row) = all.row(Some(lang)) else {
@@ -217,9 +347,9 @@ pub fn run(args: &EvalIntentArgs) -> anyhow::Result<ExitCode> {
                     ("life-event top-1", fi.life_event_top1, row.life_event_top1),
                     ("class hit@3", fi.class_hit3, row.class_hit3),
                 ] {
-                    checked += 1;
+                    *checked += 1;
                     let gap = f - v;
-                    let what = format!("all {lang} {metric}");
+                    let what = format!("{tag}all {lang} {metric}");
                     let line = format!(
                         "{what} is {:.1} points behind fi (at most {:.1})",
                         gap * 100.0,
@@ -235,6 +365,9 @@ pub fn run(args: &EvalIntentArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
+}
+
+fn finish(failures: Vec<String>, checked: usize, floor_source: &str) -> anyhow::Result<ExitCode> {
     if failures.is_empty() {
         println!("all {checked} floors met");
         return Ok(ExitCode::SUCCESS);
@@ -258,6 +391,7 @@ mod tests {
         let (_, floors) = read_floors(None).unwrap();
         assert_eq!(floors.floors.len(), 5);
         assert_eq!(floors.max_behind_finnish, Some(0.05));
+        assert_eq!(floors.vector_floors.len(), 5);
     }
 
     #[test]

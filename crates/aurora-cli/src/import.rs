@@ -55,6 +55,23 @@ pub async fn run(global: &Global, args: &ImportArgs) -> anyhow::Result<ExitCode>
             if !args.json {
                 println!("finished in {:.2} s", elapsed.as_secs_f64());
             }
+            if !args.no_vectors {
+                match crate::vectors::after_import(&store).await? {
+                    Some(v) if !args.json => println!(
+                        "vectors ({}): {} computed, {} reused, {} failed in {:.2} s",
+                        v.model,
+                        v.computed,
+                        v.reused,
+                        v.failed,
+                        v.elapsed.as_secs_f64()
+                    ),
+                    Some(_) => {}
+                    None if !args.json => {
+                        println!("vectors: no embedding model installed; search stays lexical")
+                    }
+                    None => {}
+                }
+            }
             Ok(if rejected > 0 {
                 ExitCode::from(3)
             } else {

@@ -2,23 +2,27 @@
 //!
 //! It is glue: flags are parsed here, and every command calls into the engine crates.
 //! Exit codes: 0 success; 1 error (nothing or, for `import --strict`, nothing at all was
-//! written; for `eval intent`, a metric below its floor); 2 usage error (also a text
+//! written; for `eval`, a metric below its floor); 2 usage error (also a text
 //! `understand` refuses: empty or too long); 3 `import` finished but rejected some records
 //! (the rest were imported and the rejections printed).
 
 mod args;
 mod bench_data;
+mod client;
+mod eval_guide;
 mod eval_intent;
 mod import;
+mod nlu_vectors;
 mod progress;
 mod serve;
 mod understand;
+mod vectors;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, EvalCommand};
+use crate::args::{Cli, Command, EvalArgs, EvalCommand, NluCommand, TrainCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -39,7 +43,19 @@ fn main() -> ExitCode {
             Command::Import(a) => import::run(&cli.global, a).await,
             Command::BenchData(a) => bench_data::run(&cli.global, a).await,
             Command::Understand(a) => understand::run(a),
-            Command::Eval(EvalCommand::Intent(a)) => eval_intent::run(a),
+            Command::Eval(EvalArgs { command: None }) => eval_guide::run_all().await,
+            Command::Eval(EvalArgs {
+                command: Some(EvalCommand::Intent(a)),
+            }) => eval_intent::run(a),
+            Command::Eval(EvalArgs {
+                command: Some(EvalCommand::Relevance(a)),
+            }) => eval_guide::run_relevance(a).await,
+            Command::Eval(EvalArgs {
+                command: Some(EvalCommand::Search(a)),
+            }) => eval_guide::run_search(a).await,
+            Command::Train(TrainCommand::Relevance(a)) => eval_guide::run_train(a).await,
+            Command::Client(a) => client::run(&cli.global, a).await,
+            Command::Nlu(NluCommand::BuildVectors(a)) => nlu_vectors::run(a),
         }
     });
     match result {

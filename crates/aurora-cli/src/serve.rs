@@ -13,15 +13,24 @@ use crate::args::{Global, ServeArgs};
 pub async fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let url = global.database_url()?;
-    let store: Arc<dyn CatalogStore> = Arc::new(
+    let compat = args.recommender.config()?;
+    let sql = Arc::new(
         SqlStore::open(&url)
             .await
             .with_context(|| format!("cannot open the store at {}", redact(&url)))?,
     );
+    let store: Arc<dyn CatalogStore> = sql.clone();
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
-    let state = aurora_server::AppState::new(store.clone());
+    let mut state = aurora_server::AppState::new(store.clone())
+        .with_recommendation_store(sql.clone())
+        .with_compat_config(compat);
+    if !args.no_vectors {
+        if let Some(model) = crate::vectors::load_model().await {
+            state = state.with_embeddings(model, sql);
+        }
+    }
     // Build the intent engine in the background so the first /understand is fast.
     let warm = state.clone();
     tokio::task::spawn_blocking(move || {
@@ -60,8 +69,24 @@ pub async fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<ExitCode> 
         .await
         .context("cannot build the search index")?;
     tracing::info!(services = indexed, "search index ready");
+    let replayed = state
+        .replay_learning()
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot read the outcome history: {}", e.detail))?;
+    tracing::info!(
+        recommendations = replayed,
+        "outcome learner rebuilt from the stored history"
+    );
     state.set_ready(true);
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "ready");
+    // Vectors of services imported without them are computed in the background; the index
+    // is swapped for one with vectors when they are done.
+    let refresher = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = refresher.refresh_vectors().await {
+            tracing::error!(error = %e.detail, "computing service vectors failed; search stays lexical for them");
+        }
+    });
 
     server
         .await

@@ -33,6 +33,10 @@ use std::collections::HashMap;
 use aurora_model::Dimension;
 use serde::{Deserialize, Serialize};
 
+/// Added to the context's average gain when comparing a service with it, so that a context
+/// with very few outcomes does not turn one click into a large factor.
+const RELATIVE_FLOOR: f32 = 0.05;
+
 /// Tunables of the [`OutcomeLearner`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LearnerConfig {
@@ -112,6 +116,34 @@ impl Context {
     /// The features.
     pub fn features(&self) -> &[String] {
         &self.features
+    }
+
+    /// The context of a stored request: its `context` features when it has them (guidance
+    /// stores them), else the needs of its `life_situation_meters` (the reference's
+    /// `recommend_service`: lists of 0–10 ratings, their mean used), else just `any`.
+    pub fn of_stored_request(attributes: &serde_json::Value) -> Self {
+        if let Some(features) = attributes.get("context").and_then(|c| c.as_array()) {
+            return Context::new(
+                features
+                    .iter()
+                    .filter_map(|f| f.as_str().map(str::to_string)),
+            );
+        }
+        let meters = attributes
+            .get("life_situation_meters")
+            .and_then(|m| m.as_object())
+            .into_iter()
+            .flatten()
+            .filter_map(|(key, values)| {
+                let d = Dimension::ALL.into_iter().find(|d| d.key() == key)?;
+                let v: Vec<f64> = values
+                    .as_array()?
+                    .iter()
+                    .filter_map(|x| x.as_f64())
+                    .collect();
+                (!v.is_empty()).then(|| (d, (v.iter().sum::<f64>() / v.len() as f64) as f32))
+            });
+        Context::of_request(meters, std::iter::empty(), std::iter::empty())
     }
 }
 
@@ -224,8 +256,9 @@ impl OutcomeLearner {
     }
 
     /// The adjustment of `service_id` in `ctx`: the mean over the context's features of the
-    /// shrunk, position-corrected gain relative to the feature's average, mapped to a factor
-    /// in `[1/max_boost, max_boost]`.
+    /// difference between the service's shrunk, position-corrected gain and the feature's
+    /// average (relative to that average), as the log of a factor bounded to
+    /// `[1/max_boost, max_boost]`.
     pub fn adjustment(&self, ctx: &Context, service_id: &str) -> Adjustment {
         let cfg = &self.config;
         let mut log_sum = 0.0f32;
@@ -243,13 +276,15 @@ impl OutcomeLearner {
                 .get(&(feature.clone(), service_id.to_string()))
                 .copied()
                 .unwrap_or_default();
-            // The context's average gain per impression, floored so a context with no clicks
-            // yet still lets negative feedback lower a service.
-            let base = (total.gain(cfg) / total.impressions).max(0.01);
+            // The context's average gain per impression, and the service's shrunk towards
+            // it. Their difference, relative to the average's size, is the evidence: with no
+            // outcomes at all both are 0 and nothing is learned (impressions alone teach
+            // nothing); a service chosen as often as its positions explain stays neutral.
+            let base = total.gain(cfg) / total.impressions;
             let shrunk = (own.gain(cfg) + cfg.prior_impressions * base)
                 / (own.impressions + cfg.prior_impressions);
-            let ratio = (shrunk.max(0.0) + 0.01) / (base + 0.01);
-            log_sum += ratio.ln();
+            let relative = (shrunk - base) / (base.abs() + RELATIVE_FLOOR);
+            log_sum += relative;
             impressions += own.impressions;
             n += 1;
         }
@@ -357,6 +392,26 @@ mod tests {
     }
 
     #[test]
+    fn stored_requests_give_their_context() {
+        let guidance = serde_json::json!({"context": ["any", "need:housing"], "text_chars": 12});
+        assert_eq!(
+            Context::of_stored_request(&guidance).features(),
+            ["any", "need:housing"]
+        );
+        let reference = serde_json::json!({
+            "life_situation_meters": {"housing": [2, 4], "health": [9], "family": []}
+        });
+        assert_eq!(
+            Context::of_stored_request(&reference).features(),
+            ["any", "need:housing"]
+        );
+        assert_eq!(
+            Context::of_stored_request(&serde_json::json!({})).features(),
+            ["any"]
+        );
+    }
+
+    #[test]
     fn no_evidence_is_neutral() {
         let l = OutcomeLearner::new(LearnerConfig::default());
         assert_eq!(l.adjustment(&ctx(), "a"), Adjustment::NEUTRAL);
@@ -403,6 +458,15 @@ mod tests {
             l.record_impression(&ctx(), "a", 1);
         }
         assert!(l.adjustment(&ctx(), "a").factor < 1.0);
+    }
+
+    #[test]
+    fn impressions_without_any_outcome_teach_nothing() {
+        let mut l = OutcomeLearner::new(LearnerConfig::default());
+        simulate(&mut l, &["a", "b", "c"], 100, |_, _, _| false);
+        for s in ["a", "b", "c"] {
+            assert_eq!(l.adjustment(&ctx(), s).factor, 1.0);
+        }
     }
 
     #[test]

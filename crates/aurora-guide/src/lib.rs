@@ -58,7 +58,13 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod eval;
+pub mod learning;
 mod reasons;
+pub mod relevance;
+pub mod situation;
+pub mod threex10d;
+pub mod vectors;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -153,6 +159,16 @@ pub enum ReasonKind {
     TargetGroup,
     /// The service is for the age group of the age the person gave.
     AgeGroup,
+    /// Query words matched the service's texts.
+    Words,
+    /// The service's text is close in meaning to the person's (vector similarity).
+    Meaning,
+    /// The service helps with a 3X10D dimension the person rated low.
+    Need,
+    /// Clicks and feedback in similar situations raised or lowered it.
+    Learned,
+    /// Shown to learn whether it helps (exploration).
+    Explored,
     /// Where the service is available.
     Availability,
 }

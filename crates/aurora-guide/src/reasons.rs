@@ -131,6 +131,68 @@ pub(crate) fn only_in(lang: Lang, municipalities: &[String]) -> String {
     }
 }
 
+/// Query words that matched the service.
+pub(crate) fn words(lang: Lang, words: &[String]) -> String {
+    let list = words.join(", ");
+    match lang {
+        Lang::Fi => format!("Vastaa sanojasi: {list}"),
+        Lang::Sv => format!("Motsvarar dina ord: {list}"),
+        Lang::En => format!("Matches your words: {list}"),
+    }
+}
+
+/// A match by meaning only (no shared words).
+pub(crate) fn meaning(lang: Lang, cosine: f32) -> String {
+    let c = format!("{cosine:.2}");
+    match lang {
+        Lang::Fi => format!("Merkitykseltään lähellä kirjoittamaasi (samankaltaisuus {c})"),
+        Lang::Sv => format!("Liknar det du skrev till betydelsen (likhet {c})"),
+        Lang::En => format!("Close in meaning to what you wrote (similarity {c})"),
+    }
+}
+
+/// A 3X10D need the service helps with, and the person's own rating.
+pub(crate) fn need(lang: Lang, dimension: &Localized, rating: f32) -> String {
+    let d = quoted(lang, dimension);
+    let r = if rating.fract() == 0.0 {
+        format!("{rating:.0}")
+    } else {
+        format!("{rating:.1}")
+    };
+    match lang {
+        Lang::Fi => format!("Auttaa osa-alueella {d}, jonka arvioit {r}/10"),
+        Lang::Sv => format!("Hjälper med {d}, som du gav {r}/10"),
+        Lang::En => format!("Helps with {d}, which you rated {r}/10"),
+    }
+}
+
+/// What outcome learning did.
+pub(crate) fn learned(lang: Lang, factor: f32) -> String {
+    match (lang, factor >= 1.0) {
+        (Lang::Fi, true) => {
+            "Samankaltaisessa tilanteessa olleet ovat kokeneet tämän hyödylliseksi".into()
+        }
+        (Lang::Fi, false) => {
+            "Samankaltaisessa tilanteessa olleet ovat kokeneet tämän vähemmän hyödylliseksi".into()
+        }
+        (Lang::Sv, true) => "Personer i en liknande situation har haft nytta av detta".into(),
+        (Lang::Sv, false) => {
+            "Personer i en liknande situation har haft mindre nytta av detta".into()
+        }
+        (Lang::En, true) => "People in a similar situation found this useful".into(),
+        (Lang::En, false) => "People in a similar situation found this less useful".into(),
+    }
+}
+
+/// An explored result.
+pub(crate) fn explored(lang: Lang) -> String {
+    match lang {
+        Lang::Fi => "Näytetään kokeeksi, jotta suosituksia voidaan parantaa".into(),
+        Lang::Sv => "Visas på prov för att förbättra rekommendationerna".into(),
+        Lang::En => "Shown on trial to improve recommendations".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -78,6 +78,20 @@ impl Calibration {
         },
     };
 
+    /// The same fit with semantic scores ([`Understander::with_embedder`], E5 label vectors).
+    pub const VECTORS: Calibration = Calibration {
+        life_events: Platt {
+            scale: 3.53,
+            margin: 4.57,
+            bias: -2.11,
+        },
+        service_classes: Platt {
+            scale: 2.48,
+            margin: 3.0,
+            bias: -2.89,
+        },
+    };
+
     /// Fits a calibration on the examples of `split` (usually [`Split::Tune`]).
     pub fn fit(u: &Understander, examples: &[DevExample], split: Split) -> Calibration {
         let mut le = Vec::new();

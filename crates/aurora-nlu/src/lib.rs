@@ -112,9 +112,11 @@ mod municipality;
 mod scoring;
 mod text;
 mod urgency;
+mod vectors;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
+use aurora_embed::Embedder;
 use aurora_model::{CodeLists, Lang, Localized};
 use serde::Serialize;
 
@@ -127,6 +129,7 @@ pub use eval::{
 pub use lang::DetectedLanguage;
 pub use municipality::{MunicipalityMention, MunicipalityRole};
 pub use urgency::{emergency_numbers, EmergencyNumber, Urgency, UrgencyKind};
+pub use vectors::{prototype_hash, prototype_texts, Fusion, LabelVectors, VectorsError};
 
 use catalog::CatalogModel;
 use lexicon::Lexicon;
@@ -239,6 +242,8 @@ pub struct Understander {
     scorer: Scorer,
     municipalities: municipality::MunicipalityRecognizer,
     calibration: Calibration,
+    /// Semantic scores, when an embedder was given ([`Understander::with_embedder`]).
+    semantic: Option<vectors::Semantic>,
 }
 
 impl Default for Understander {
@@ -271,7 +276,42 @@ impl Understander {
             catalog,
             scorer,
             calibration: Calibration::DEFAULT,
+            semantic: None,
         }
+    }
+
+    /// The same analyser with semantic scores: each text is embedded once as a query and its
+    /// cosine to the label prototypes ([`LabelVectors`]) is added to the raw scores
+    /// ([`Fusion::DEFAULT`]), and the calibration becomes [`Calibration::VECTORS`].
+    ///
+    /// Vectors of another model or of changed prototype texts ([`LabelVectors::check`]) are
+    /// ignored with a logged warning: the analyser stays lexical, since comparing vectors of
+    /// different models would give confident nonsense.
+    pub fn with_embedder(mut self, embedder: Arc<dyn Embedder>, vectors: LabelVectors) -> Self {
+        if let Err(e) = vectors.check(embedder.as_ref()) {
+            tracing::warn!(error = %e, "label vectors not used: intent recognition is lexical only");
+            return self;
+        }
+        self.semantic = Some(vectors::Semantic::new(
+            embedder,
+            vectors,
+            &self.scorer.labels,
+        ));
+        self.calibration = Calibration::VECTORS;
+        self
+    }
+
+    /// Another weighting of semantic scores (for tuning; no effect without an embedder).
+    pub fn with_fusion(mut self, fusion: Fusion) -> Self {
+        if let Some(s) = &mut self.semantic {
+            s.fusion = fusion;
+        }
+        self
+    }
+
+    /// True when semantic scores are in use.
+    pub fn has_vectors(&self) -> bool {
+        self.semantic.is_some()
     }
 
     /// The same analyser with another calibration (see [`Calibration::fit`]).
@@ -344,6 +384,10 @@ impl Understander {
         let municipalities = self.municipalities.find(text, &tokens);
         let found = entities::find(text, &tokens);
         let stop = |w: &str| self.is_stop(w);
+        let semantic = self
+            .semantic
+            .as_ref()
+            .and_then(|s| s.scores(text, &self.scorer.labels));
         let raw = self.scorer.score(
             &tokens,
             &hits,
@@ -353,6 +397,7 @@ impl Understander {
             &stop,
             &municipalities,
             &found.ages,
+            semantic.as_deref(),
         );
         Ok(Analysis {
             tokens,
@@ -677,5 +722,92 @@ mod tests {
     #[test]
     fn understander_is_send_and_sync() {
         assert_send_sync::<Understander>();
+    }
+
+    fn all_outputs(u: &Understander) -> Vec<Understanding> {
+        let opts = UnderstandOptions {
+            min_confidence: 0.0,
+            ..UnderstandOptions::default()
+        };
+        load_dev_set()
+            .iter()
+            .take(60)
+            .filter_map(|e| u.understand(&e.text, &opts).ok())
+            .collect()
+    }
+
+    /// Codes, evidence and confidences to 4 decimals: the lexical engine itself differs in
+    /// the last bit of some confidences between calls (float sums in hash-map order).
+    fn fingerprint(u: &Understanding) -> Vec<(String, i64, Vec<String>)> {
+        u.life_events
+            .iter()
+            .chain(&u.service_classes)
+            .chain(&u.target_groups)
+            .map(|l| {
+                let c = (f64::from(l.confidence) * 1e4).round() as i64;
+                (l.code.clone(), c, l.evidence.clone())
+            })
+            .collect()
+    }
+
+    fn assert_same(a: &[Understanding], b: &[Understanding]) {
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(b) {
+            assert_eq!(fingerprint(x), fingerprint(y));
+            assert_eq!(
+                (&x.language.code, &x.entities, &x.urgent),
+                (&y.language.code, &y.entities, &y.urgent)
+            );
+        }
+    }
+
+    fn hashed() -> (Arc<dyn Embedder>, LabelVectors) {
+        let e: Arc<dyn Embedder> = Arc::new(aurora_embed::HashEmbedder::new(64));
+        let v = LabelVectors::build(e.as_ref()).expect("hash vectors");
+        (e, v)
+    }
+
+    #[test]
+    fn the_fused_path_runs_and_is_deterministic() {
+        let (e, v) = hashed();
+        let u = Understander::new().with_embedder(e.clone(), v.clone());
+        assert!(u.has_vectors());
+        let first = all_outputs(&u);
+        assert_eq!(first.len(), 60);
+        assert_same(&first, &all_outputs(&u));
+        // A second engine from the same vectors agrees, and the semantic scores count.
+        let again = Understander::new().with_embedder(e, v);
+        assert_same(&first, &all_outputs(&again));
+        let lexical = all_outputs(&Understander::new());
+        assert!(
+            first
+                .iter()
+                .zip(&lexical)
+                .any(|(a, b)| fingerprint(a) != fingerprint(b)),
+            "semantic scores changed nothing"
+        );
+    }
+
+    #[test]
+    fn without_semantic_scores_the_output_is_the_lexical_one() {
+        let lexical = all_outputs(&Understander::new());
+        // Vectors of another model are refused: the engine stays lexical.
+        let (_, v) = hashed();
+        let other: Arc<dyn Embedder> = Arc::new(aurora_embed::HashEmbedder::new(32));
+        let refused = Understander::new().with_embedder(other, v);
+        assert!(!refused.has_vectors());
+        assert_same(&lexical, &all_outputs(&refused));
+        // Zero weights through the fused path, with the lexical calibration: identical too.
+        let (e, v) = hashed();
+        let zero = Understander::new()
+            .with_embedder(e, v)
+            .with_fusion(Fusion {
+                life_events: 0.0,
+                service_classes: 0.0,
+                margin: 0.05,
+            })
+            .with_calibration(Calibration::DEFAULT);
+        assert!(zero.has_vectors());
+        assert_same(&lexical, &all_outputs(&zero));
     }
 }

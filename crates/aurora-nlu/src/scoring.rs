@@ -273,6 +273,7 @@ impl Scorer {
         stop: &dyn Fn(&str) -> bool,
         municipalities: &[MunicipalityMention],
         ages: &[AgeMention],
+        semantic: Option<&[f32]>,
     ) -> RawScores {
         let n = self.labels.len();
         let mut score = vec![0.0f32; n];
@@ -361,6 +362,17 @@ impl Scorer {
             score[l] += w * sim;
             if w * sim >= OWN_SIMILARITY {
                 own[l] = true;
+            }
+        }
+
+        // Semantic similarity (only with an embedder), treated like catalogue similarity so it
+        // flows through the hierarchy and links.
+        for (l, s) in semantic.unwrap_or_default().iter().enumerate() {
+            if *s > 0.0 {
+                score[l] += s;
+                if *s >= OWN_SIMILARITY {
+                    own[l] = true;
+                }
             }
         }
 

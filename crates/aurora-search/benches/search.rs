@@ -405,6 +405,17 @@ impl VectorScorer for NoModel {
     }
 }
 
+/// Multilingual E5 as the query embedder.
+struct E5Scorer(aurora_embed::E5Embedder);
+impl VectorScorer for E5Scorer {
+    fn dim(&self) -> usize {
+        aurora_embed::Embedder::dim(&self.0)
+    }
+    fn embed_query(&self, text: &str) -> Option<Vec<f32>> {
+        aurora_embed::Embedder::embed_query(&self.0, text).ok()
+    }
+}
+
 fn random_vector(rng: &mut Rng, dim: usize) -> Vec<f32> {
     (0..dim)
         .map(|_| (rng.next() >> 40) as f32 / (1u64 << 24) as f32 - 0.5)
@@ -550,6 +561,27 @@ fn main() {
     }
     report("hybrid (no embedding), no filter", hybrid);
     report("hybrid (no embedding), municipality", hybrid_filtered);
+
+    // The whole hybrid path: the query embedded by multilingual E5 on each search.
+    match aurora_embed::E5Embedder::load_default() {
+        Ok(e5) => {
+            index.set_vector_scorer(std::sync::Arc::new(E5Scorer(e5)));
+            let mut with_embedding = Vec::new();
+            for _ in 0..3 {
+                for (q, lang) in QUERIES {
+                    let t = Instant::now();
+                    let r = index.search(&Query::new(*q).lang(*lang));
+                    with_embedding.push(t.elapsed());
+                    assert_eq!(r.mode, SearchMode::Hybrid);
+                }
+            }
+            report(
+                "hybrid including E5 query embedding, no filter",
+                with_embedding,
+            );
+        }
+        Err(e) => println!("hybrid including E5 query embedding: skipped ({e})"),
+    }
 
     // Criterion's reports go under the workspace's target directory, not the crate's.
     let mut c = Criterion::default()

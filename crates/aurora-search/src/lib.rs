@@ -105,6 +105,7 @@
 //! | `options.rs` | fields, BM25F and fusion options |
 //! | `index.rs` | building, updating, statistics |
 //! | `filters.rs` | filter semantics over document lists |
+//! | `candidates.rs` | filter-only candidate selection for engines that rank without text |
 //! | `search.rs` | query analysis, scoring, fusion, matched terms |
 //! | `vector.rs` | the `VectorScorer` seam, vector storage and the cosine scan |
 //! | `benches/search.rs` | 100,000 synthetic services; results in `BENCHMARKS.md` |
@@ -112,6 +113,7 @@
 
 mod analyzer;
 mod bitset;
+mod candidates;
 mod compound;
 mod error;
 mod filters;
@@ -126,6 +128,7 @@ mod text;
 mod vector;
 
 pub use analyzer::{Analyzer, Term, TermKind, PART_WEIGHT};
+pub use candidates::Candidates;
 pub use compound::{Vocabulary, MAX_PARTS};
 pub use error::{Result, SearchError};
 pub use finnish::finnish_keys;

@@ -128,6 +128,16 @@ impl JsonObject {
         self.map.get(name).filter(|v| !v.is_null())
     }
 
+    /// A field's value; `null` counts as absent.
+    pub(crate) fn value(&self, name: &str) -> Option<&Value> {
+        self.get(name)
+    }
+
+    /// The fields in body order.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.map.iter()
+    }
+
     /// A required string field.
     pub(crate) fn required_str(&self, name: &str) -> Result<&str, ApiError> {
         match self.get(name) {

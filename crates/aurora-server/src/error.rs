@@ -82,6 +82,8 @@ error_codes! {
     /// The request could not be read at all (for example a path that is not valid UTF-8, or a
     /// body that is not a JSON object).
     MalformedRequest => ("malformed_request", BAD_REQUEST, "Malformed request");
+    /// The `Authorization` header names no valid API client (HTTP Basic `client_id:secret`).
+    Unauthorized => ("unauthorized", UNAUTHORIZED, "Unauthorized");
     /// No such route, or no such (published) record.
     NotFound => ("not_found", NOT_FOUND, "Not found");
     /// The route exists but not with this method.
@@ -115,6 +117,7 @@ impl ErrorCode {
             | ErrorCode::EmptyText
             | ErrorCode::TextTooLong
             | ErrorCode::MalformedRequest
+            | ErrorCode::Unauthorized
             | ErrorCode::NotFound
             | ErrorCode::MethodNotAllowed
             | ErrorCode::PayloadTooLarge
@@ -277,7 +280,8 @@ impl From<aurora_store::Error> for ApiError {
             | E::UnsupportedUrl(_)
             | E::Migration { .. }
             | E::SchemaTooNew { .. }
-            | E::Corrupt { .. } => ApiError::internal(&error),
+            | E::Corrupt { .. }
+            | E::CorruptVector { .. } => ApiError::internal(&error),
         }
     }
 }

@@ -1,9 +1,10 @@
 //! UI strings of the web pages, from Fluent files compiled into the binary.
 //!
-//! `locales/{fi,sv,en}/main.ftl` are embedded with `include_str!` and parsed once. Every
-//! message exists in all three languages (a unit test checks this and that every message a
-//! template uses exists). Unicode isolation marks are off: all three languages are
-//! left-to-right and the marks would end up inside HTML attributes.
+//! `locales/{fi,sv,en}/main.ftl` and `guide.ftl` (the guidance page) are embedded with
+//! `include_str!`, concatenated and parsed once. Every message exists in all three languages
+//! (a unit test checks this and that every message a template uses exists). Unicode isolation
+//! marks are off: all three languages are left-to-right and the marks would end up inside
+//! HTML attributes.
 
 use std::sync::OnceLock;
 
@@ -12,9 +13,22 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
-const FI: &str = include_str!("../locales/fi/main.ftl");
-const SV: &str = include_str!("../locales/sv/main.ftl");
-const EN: &str = include_str!("../locales/en/main.ftl");
+// Each language's files are concatenated into one resource (`guide.ftl`: the guidance page).
+const FI: &str = concat!(
+    include_str!("../locales/fi/main.ftl"),
+    "\n",
+    include_str!("../locales/fi/guide.ftl")
+);
+const SV: &str = concat!(
+    include_str!("../locales/sv/main.ftl"),
+    "\n",
+    include_str!("../locales/sv/guide.ftl")
+);
+const EN: &str = concat!(
+    include_str!("../locales/en/main.ftl"),
+    "\n",
+    include_str!("../locales/en/guide.ftl")
+);
 
 type Bundle = FluentBundle<FluentResource>;
 
@@ -35,12 +49,12 @@ fn bundle(lang: Lang, source: &str) -> Bundle {
         .parse()
         .expect("fi, sv and en are valid language ids");
     let resource = FluentResource::try_new(source.to_string())
-        .unwrap_or_else(|(_, errors)| panic!("locales/{lang}/main.ftl does not parse: {errors:?}"));
+        .unwrap_or_else(|(_, errors)| panic!("locales/{lang}/*.ftl does not parse: {errors:?}"));
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
     bundle.set_use_isolating(false);
-    bundle.add_resource(resource).unwrap_or_else(|errors| {
-        panic!("locales/{lang}/main.ftl has duplicate messages: {errors:?}")
-    });
+    bundle
+        .add_resource(resource)
+        .unwrap_or_else(|errors| panic!("locales/{lang}/*.ftl has duplicate messages: {errors:?}"));
     bundle
 }
 
@@ -135,6 +149,8 @@ mod tests {
             include_str!("../templates/service.html"),
             include_str!("../templates/error.html"),
             include_str!("web.rs"),
+            include_str!("../templates/guide.html"),
+            include_str!("web_guide.rs"),
         ];
         let fi = ids(FI);
         for source in sources {

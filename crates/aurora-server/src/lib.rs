@@ -58,15 +58,23 @@
 //! bad value 400 `invalid_field`, an empty or too long text 400 `empty_text` /
 //! `text_too_long` (all naming the field in `errors`), a body over [`BODY_LIMIT_BYTES`] 413.
 //!
-//! Not here yet: the AuroraAI-compatible recommender API, OpenAPI, OAuth and the other
-//! surfaces of the architecture; they join this router as their engines arrive.
+//! The AuroraAI-compatible recommender API lives under `/service-recommender/v1/` with the
+//! reference's wire format (text bodies, marshmallow validation messages) rather than
+//! problem+json; its endpoints, authentication and the reference flaws it fixes are
+//! described in the `compat` module ([`CompatConfig`] sets it up).
+//!
+//! Not here yet: OAuth and the other surfaces of the architecture; they join this router as
+//! their engines arrive.
 #![warn(missing_docs)]
 
 mod api;
 mod body;
+mod compat;
 mod error;
 mod i18n;
+mod learning;
 mod middleware;
+mod openapi;
 mod ops;
 mod params;
 mod state;
@@ -79,6 +87,7 @@ use std::future::Future;
 use axum::routing::get;
 use axum::Router;
 
+pub use compat::CompatConfig;
 pub use error::{
     ApiError, ErrorCode, FieldError, PROBLEM_JSON, PROBLEM_TYPE_BASE, RETRY_AFTER_SECS,
 };
@@ -93,7 +102,10 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .merge(api::routes())
+        .merge(compat::routes())
+        .merge(openapi::routes())
         .merge(web::routes())
+        .merge(web::guide::routes())
         .fallback(middleware::not_found)
         .method_not_allowed_fallback(middleware::method_not_allowed)
         .with_state(state);

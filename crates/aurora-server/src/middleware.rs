@@ -88,7 +88,13 @@ async fn problem_for_bare_errors(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let response = next.run(request).await;
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) {
+    // The recommender API answers with the reference's own text bodies.
+    if !(status.is_client_error() || status.is_server_error())
+        || response
+            .extensions()
+            .get::<crate::compat::ReferenceBody>()
+            .is_some()
+    {
         return response;
     }
     let content_type = response

@@ -4,11 +4,21 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Instant;
 
+use aurora_embed::Embedder;
+use aurora_guide::learning::{LearnerConfig, OutcomeLearner};
+use aurora_guide::relevance::{LearnedRelevance, RelevanceModel};
+use aurora_guide::situation::GuideEngine;
+use aurora_guide::threex10d::{Recommender, RelevanceSource};
+use aurora_guide::vectors::{
+    refresh_vectors, stored_vectors, EmbedScorer, VectorError, VectorRefresh,
+};
 use aurora_nlu::Understander;
 use aurora_search::SearchIndex;
-use aurora_store::CatalogStore;
+use aurora_store::embeddings::EmbeddingStore;
+use aurora_store::{CatalogStore, RecommendationStore};
 use metrics_exporter_prometheus::PrometheusHandle;
 
+use crate::compat::{CompatConfig, CompatState};
 use crate::error::ApiError;
 use crate::telemetry;
 
@@ -37,6 +47,28 @@ pub struct AppState {
     search: Arc<RwLock<Option<Arc<SearchIndex>>>>,
     ready: Arc<AtomicBool>,
     pub(crate) metrics: PrometheusHandle,
+    /// The recommender API (`/service-recommender/v1`): settings, store, 3X10D engine.
+    pub(crate) compat: Arc<CompatState>,
+    /// What clicks and feedback taught, shared by every index snapshot.
+    learner: Arc<RwLock<OutcomeLearner>>,
+    /// The guidance page's feedback signing key and replay memory.
+    pub(crate) web_guide: Arc<crate::web::guide::GuideState>,
+    /// The embedding model and where service vectors are kept, if vectors are on.
+    vectors: Option<Vectors>,
+}
+
+/// The embedding model and the vector store.
+#[derive(Clone)]
+struct Vectors {
+    embedder: Arc<dyn Embedder>,
+    store: Arc<dyn EmbeddingStore>,
+}
+
+fn vector_error(e: VectorError) -> ApiError {
+    match e {
+        VectorError::Store(e) => e.into(),
+        VectorError::Task(e) => ApiError::internal(&format!("the embedding task failed: {e}")),
+    }
 }
 
 impl AppState {
@@ -49,7 +81,61 @@ impl AppState {
             search: Arc::new(RwLock::new(None)),
             ready: Arc::new(AtomicBool::new(false)),
             metrics: telemetry::prometheus_handle(),
+            compat: Arc::new(CompatState::default()),
+            learner: Arc::new(RwLock::new(OutcomeLearner::new(LearnerConfig::default()))),
+            web_guide: Arc::default(),
+            vectors: None,
         }
+    }
+
+    /// The same state with another outcome-learner configuration (e.g. exploration on).
+    pub fn with_learner_config(mut self, config: LearnerConfig) -> Self {
+        self.learner = Arc::new(RwLock::new(OutcomeLearner::new(config)));
+        self
+    }
+
+    /// The outcome learner.
+    pub fn learner(&self) -> &Arc<RwLock<OutcomeLearner>> {
+        &self.learner
+    }
+
+    /// Rebuilds the outcome learner from the stored history of authenticated clients'
+    /// recommendations (their impressions, clicks and feedback); returns how many
+    /// recommendations were read. `aurora serve` calls it at start.
+    pub async fn replay_learning(&self) -> Result<usize, ApiError> {
+        crate::learning::replay(self).await
+    }
+
+    /// The situation-guidance engine over the current index, once
+    /// [`AppState::rebuild_search_index`] ran.
+    pub fn guide_engine(&self) -> Option<GuideEngine> {
+        self.recommender()
+            .map(|r| GuideEngine::new(r, self.learner.clone()))
+    }
+
+    /// The same state with the store of the recommender API (API clients, recommendations,
+    /// session transfer); without one its endpoints answer 503.
+    pub fn with_recommendation_store(mut self, store: Arc<dyn RecommendationStore>) -> Self {
+        self.compat = Arc::new(self.compat.with(None, Some(store)));
+        self
+    }
+
+    /// The same state with other settings of the recommender API.
+    pub fn with_compat_config(mut self, config: CompatConfig) -> Self {
+        self.compat = Arc::new(self.compat.with(Some(config), None));
+        self
+    }
+
+    /// Sets the learned 3X10D relevance of services without hand labels; it takes effect
+    /// at the next [`AppState::rebuild_search_index`]. Without one, each rebuild scores the
+    /// services with the shipped lexical model (`LearnedRelevance::lexical`).
+    pub fn set_relevance_source(&self, source: Option<Arc<dyn RelevanceSource>>) {
+        self.compat.set_relevance(source);
+    }
+
+    /// The 3X10D engine of the current index, once [`AppState::rebuild_search_index`] ran.
+    pub fn recommender(&self) -> Option<Arc<Recommender>> {
+        self.compat.recommender()
     }
 
     /// The same state with an intent engine built elsewhere (shared between states, or with
@@ -82,17 +168,102 @@ impl AppState {
     pub async fn rebuild_search_index(&self) -> Result<usize, ApiError> {
         let services = self.store.all_services().await?;
         let started = Instant::now();
-        let index = tokio::task::spawn_blocking(move || SearchIndex::build(&services))
-            .await
-            .map_err(|e| ApiError::internal(&format!("the search index build failed: {e}")))?;
+        let configured = self.compat.relevance();
+        // Stored vectors that are still current; computing missing ones is
+        // `refresh_vectors`' job (slow), so the index is never held up by the model.
+        let vectors = match &self.vectors {
+            Some(v) => {
+                let (stored, missing) =
+                    stored_vectors(v.store.as_ref(), v.embedder.model_id(), &services)
+                        .await
+                        .map_err(vector_error)?;
+                if missing > 0 {
+                    tracing::info!(
+                        missing,
+                        "services without a current vector (lexical only until computed)"
+                    );
+                }
+                Some((v.embedder.clone(), stored))
+            }
+            None => None,
+        };
+        // The 3X10D engine keeps per-document data of this index: built and swapped with it.
+        let (index, recommender) = tokio::task::spawn_blocking(move || {
+            // Without a configured source, the shipped models learned from the label workbook
+            // score every service from its own text: with its vector where it has one (the E5
+            // model, which also reads Swedish- and English-only services), else lexically.
+            let learned = configured.or_else(|| {
+                let learned = match &vectors {
+                    Some((_, stored)) if !stored.is_empty() => LearnedRelevance::with_model(
+                        RelevanceModel::e5(),
+                        &services,
+                        &|s: &aurora_model::Service| stored.get(&s.id).cloned(),
+                    ),
+                    _ => LearnedRelevance::lexical(&services),
+                };
+                Some(Arc::new(learned) as Arc<dyn RelevanceSource>)
+            });
+            let mut index = SearchIndex::build(&services);
+            if let Some((embedder, stored)) = vectors {
+                for (id, v) in stored {
+                    // A vector of the wrong dimension is skipped; the service stays lexical.
+                    let _ = index.set_vector(&id, v);
+                }
+                index.set_vector_scorer(Arc::new(EmbedScorer(embedder)));
+            }
+            let index = Arc::new(index);
+            let recommender = crate::compat::build_recommender(index.clone(), &services, learned);
+            (index, recommender)
+        })
+        .await
+        .map_err(|e| ApiError::internal(&format!("the search index build failed: {e}")))?;
         let indexed = index.len();
-        *self.search.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(index));
+        *self.search.write().unwrap_or_else(|e| e.into_inner()) = Some(index);
+        self.compat.set_recommender(Some(Arc::new(recommender)));
         tracing::info!(
             services = indexed,
             elapsed_ms = started.elapsed().as_millis() as u64,
             "search index built"
         );
         Ok(indexed)
+    }
+
+    /// Computes the vectors of services that have none (or whose text changed) with the
+    /// configured model, stores them, and rebuilds the index when any was computed. Slow
+    /// (tens of milliseconds per service): `aurora serve` runs it in the background after the
+    /// lexical index is ready. `None` when no model is configured.
+    pub async fn refresh_vectors(&self) -> Result<Option<VectorRefresh>, ApiError> {
+        let Some(v) = &self.vectors else {
+            return Ok(None);
+        };
+        let services = self.store.all_services().await?;
+        let (_, report) = refresh_vectors(v.store.as_ref(), v.embedder.clone(), &services)
+            .await
+            .map_err(vector_error)?;
+        tracing::info!(
+            model = %report.model,
+            reused = report.reused,
+            computed = report.computed,
+            failed = report.failed,
+            deleted = report.deleted,
+            elapsed_ms = report.elapsed.as_millis() as u64,
+            "service vectors refreshed"
+        );
+        if report.computed > 0 || report.deleted > 0 {
+            self.rebuild_search_index().await?;
+        }
+        Ok(Some(report))
+    }
+
+    /// The same state with semantic vectors: `embedder` embeds queries and services, `store`
+    /// keeps service vectors between runs. Without it search is lexical only, and says so.
+    pub fn with_embeddings(
+        mut self,
+        embedder: Arc<dyn Embedder>,
+        store: Arc<dyn EmbeddingStore>,
+    ) -> Self {
+        self.vectors = Some(Vectors { embedder, store });
+        self
     }
 
     /// The current search index, if one has been built.

@@ -30,6 +30,10 @@ use crate::params::{from_accept_language, QueryParams};
 use crate::state::AppState;
 use crate::views::in_lang;
 
+// The guidance page: a child module, so that it shares this module's page parts.
+#[path = "web_guide.rs"]
+pub(crate) mod guide;
+
 /// Services per web page.
 const PAGE_SIZE: u32 = 20;
 
@@ -248,6 +252,7 @@ fn error_page(lang: Lang, error: &ApiError) -> Response {
         | ErrorCode::MethodNotAllowed
         | ErrorCode::PayloadTooLarge
         | ErrorCode::UnsupportedMediaType
+        | ErrorCode::Unauthorized
         | ErrorCode::Internal => ("error-internal-title", "error-internal-text"),
     };
     let status = match error.code {

@@ -8,12 +8,18 @@ mod fixtures; // a few real PTV services plus labelled synthetic ones
 
 #[path = "http/browser.rs"]
 mod browser; // headless Chromium against a real socket (only with AURORA_CHROMIUM)
+#[path = "http/browser_guide.rs"]
+mod browser_guide; // the guide page driven in Chromium, checked with axe-core (AURORA_CHROMIUM)
 #[path = "http/catalog.rs"]
 mod catalog; // channels and organisations
 #[path = "http/codes.rs"]
 mod codes; // the code-list endpoints
 #[path = "http/guidance.rs"]
 mod guidance; // POST /api/v1/guidance over the fixture catalogue
+#[path = "http/learning.rs"]
+mod learning; // feedback and clicks: who may report what, once, and what teaches
+#[path = "http/openapi.rs"]
+mod openapi; // the OpenAPI document: valid, complete, true to real responses; the docs page
 #[path = "http/ops.rs"]
 mod ops; // healthz, readyz, metrics, serve + graceful shutdown
 #[path = "http/problems.rs"]
@@ -26,3 +32,5 @@ mod services; // the service list filters, paging and the service detail
 mod understand; // POST /api/v1/understand: languages, entities, urgency, bad input
 #[path = "http/web.rs"]
 mod web; // the fi/sv/en web pages // GET /api/v1/search and the search box of the web pages
+#[path = "http/web_guide.rs"]
+mod web_guide; // the guidance page: form, results, errors, feedback with CSRF and signatures

@@ -1,6 +1,8 @@
 //! Aurora's persistence.
 //!
-//! This crate owns the store traits ([`CatalogStore`]) and their one SQL implementation,
+//! This crate owns the store traits ([`CatalogStore`]; [`RecommendationStore`] for the
+//! recommender API's clients, recommendations and session transfer) and their one SQL
+//! implementation,
 //! [`SqlStore`], which serves both embedded SQLite (the default: one WAL-mode file in the data
 //! directory) and PostgreSQL (scale-out) through sqlx's `Any` driver, so every query is written
 //! once and the same conformance tests run against both. Versioned migrations are embedded and
@@ -11,9 +13,12 @@
 #![warn(missing_docs)]
 
 mod api;
+pub mod embeddings;
+mod recommend;
 mod sql;
 
 pub use api::*;
+pub use recommend::*;
 pub use sql::SqlStore;
 
 /// Errors of the store.
@@ -53,6 +58,18 @@ pub enum Error {
         /// Cause.
         source: serde_json::Error,
     },
+    /// A stored vector does not have the length its row declares (corruption or a bug).
+    #[error("the stored vector of service {service_id} (model {model}) has {bytes} bytes, not {dim} floats")]
+    CorruptVector {
+        /// Service id.
+        service_id: String,
+        /// Embedding model.
+        model: String,
+        /// Bytes stored.
+        bytes: usize,
+        /// Dimension declared.
+        dim: i64,
+    },
 }
 
 impl Error {
@@ -76,7 +93,8 @@ impl Error {
             Error::UnsupportedUrl(_)
             | Error::Migration { .. }
             | Error::SchemaTooNew { .. }
-            | Error::Corrupt { .. } => false,
+            | Error::Corrupt { .. }
+            | Error::CorruptVector { .. } => false,
         }
     }
 }

@@ -18,8 +18,10 @@
 //! failures; on PostgreSQL it is a row lock). A write transaction that changes nothing is
 //! rolled back, so `catalog_version.version` counts the transactions that changed something.
 
+mod embeddings;
 mod migrate;
 mod query;
+mod recommend;
 mod records;
 
 use std::collections::{HashMap, HashSet};
@@ -288,6 +290,18 @@ impl SqlStore {
     /// Closes the pool; later calls fail with a pool-closed database error.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// On SQLite, the in-process writer lock, for small writes outside the catalogue (API
+    /// clients, recommendations, vectors). SQLite admits one writer at a time, and a connection
+    /// that finds the database locked backs off in sleeps of 1, 2, 5, 10 … ms; queueing writers
+    /// here instead keeps a burst of small writes at their own cost. PostgreSQL writes
+    /// concurrently: `None`.
+    pub(crate) async fn sqlite_write_lock(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.writer.lock().await),
+            Backend::Postgres => None,
+        }
     }
 
     /// Starts a write transaction holding the writer lock (see the module docs).

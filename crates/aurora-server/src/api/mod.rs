@@ -16,6 +16,7 @@
 
 mod catalog;
 mod codes;
+pub(crate) mod feedback;
 mod guidance;
 pub(crate) mod search;
 mod services;
@@ -56,11 +57,18 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/organizations/{id}", get(catalog::get_organization))
         .route("/api/v1/understand", post(understand::understand))
         .route("/api/v1/guidance", post(guidance::guidance))
+        .route("/api/v1/feedback", post(feedback::feedback))
+        .route("/api/v1/clicks", post(feedback::click))
         .merge(codes::routes())
 }
 
 /// Paths whose only method is `POST` (every other route takes `GET` and `HEAD`).
-pub(crate) const POST_PATHS: &[&str] = &["/api/v1/understand", "/api/v1/guidance"];
+pub(crate) const POST_PATHS: &[&str] = &[
+    "/api/v1/understand",
+    "/api/v1/guidance",
+    "/api/v1/feedback",
+    "/api/v1/clicks",
+];
 
 /// A JSON body with `Content-Language`.
 pub(crate) fn json_in<T: Serialize>(lang: Lang, body: T) -> Response {

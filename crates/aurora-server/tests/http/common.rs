@@ -61,10 +61,14 @@ pub fn shared_understander() -> Arc<aurora_nlu::Understander> {
         .clone()
 }
 
-/// The fixture catalogue, ready, with the shared intent engine.
+/// The fixture catalogue, ready, with the shared intent engine and the recommendation store.
 pub async fn nlu_app() -> TestApp {
     let mut t = app().await;
-    t.state = t.state.clone().with_understander(shared_understander());
+    t.state = t
+        .state
+        .clone()
+        .with_understander(shared_understander())
+        .with_recommendation_store(t.store.clone() as Arc<dyn aurora_store::RecommendationStore>);
     t.app = router(t.state.clone());
     t
 }

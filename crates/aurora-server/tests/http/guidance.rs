@@ -72,12 +72,19 @@ async fn text_guidance_finds_local_and_national_services_with_reasons() {
     assert_eq!(school["municipalities"], json!(["905"]));
     assert_eq!(school["service_classes"][0]["code"], "P6.2");
     let school_reasons = reasons(school);
+    // The words that matched come first; the place name is not one of them (it chose the
+    // municipality, it does not make a service relevant).
+    assert_eq!(school_reasons[0], "Vastaa sanojasi: opiskelemaan");
     assert!(
-        school_reasons[0].starts_with(
+        school_reasons[1].starts_with(
             "Tunnistettu elämäntapahtuma ”Kokoaikaisen opiskelun aloittaminen” (varmuus "
         ),
         "{school_reasons:?}"
     );
+    assert_eq!(school["rank"], 1);
+    assert_eq!(school["explanation"][0]["kind"], "words");
+    assert_eq!(school["components"]["needs"], Value::Null);
+    assert_eq!(out["text_mode"], "lexical_only");
     assert!(school_reasons.iter().any(|r| r.starts_with(
         "Samassa pääluokassa ”Koulutus” kuin tunnistettu palveluluokka ”Opintojen tukeminen”"
     )));
@@ -178,15 +185,57 @@ async fn bad_requests_are_problems_naming_the_field() {
             "expected an integer from 1 to 50, got 51",
         ),
         (
-            json!({"text": "Muutan Vaasaan", "municipality": "905"}),
+            json!({"text": "Muutan Vaasaan", "city": "905"}),
             "unknown_field",
             "Unknown field",
+            "city",
+            "unknown field; accepted: text, lang, limit, meters, life_events, age, municipality, target_groups",
+        ),
+        (
+            json!({"text": "Muutan Vaasaan", "municipality": "9999"}),
+            "invalid_field",
+            "Invalid field",
             "municipality",
-            "unknown field; accepted: text, lang, limit",
+            "expected a municipality code such as \"837\" (Tampere), got \"9999\"",
+        ),
+        (
+            json!({"meters": {"housing": 11}}),
+            "invalid_field",
+            "Invalid field",
+            "meters.housing",
+            "expected an integer from 0 (bad) to 10 (all is well), got 11",
+        ),
+        (
+            json!({"meters": {"wealth": 3}}),
+            "invalid_field",
+            "Invalid field",
+            "meters.wealth",
+            "unknown 3X10D dimension; expected one of working_studying, family, friends, health, improvement_of_strengths, housing, finance, self_esteem, resilience, life_satisfaction",
+        ),
+        (
+            json!({"life_events": ["KE99"]}),
+            "invalid_field",
+            "Invalid field",
+            "life_events[0]",
+            "expected a PTV life-event code such as \"KE4.1\", got \"KE99\"",
+        ),
+        (
+            json!({"text": "Muutan", "age": 121}),
+            "invalid_field",
+            "Invalid field",
+            "age",
+            "expected an integer from 0 to 120, got 121",
+        ),
+        (
+            json!({"age": 30}),
+            "invalid_field",
+            "Invalid field",
+            "text",
+            "describe the situation: give at least one of `text`, `meters` or `life_events`",
         ),
     ] {
         let detail = if code == "unknown_field" {
-            "unknown field `municipality` in the request body; accepted: text, lang, limit"
+            "unknown field `city` in the request body; accepted: text, lang, limit, meters, life_events, age, municipality, target_groups"
                 .to_string()
         } else {
             format!("invalid value for field `{field}`: {reason}")

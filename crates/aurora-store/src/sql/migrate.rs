@@ -31,12 +31,26 @@ impl Migration {
 }
 
 /// Every migration, in order. Append only; never edit one that has been released.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "catalog",
-    sqlite: include_str!("../../migrations/sqlite/0001_catalog.sql"),
-    postgres: include_str!("../../migrations/postgres/0001_catalog.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "catalog",
+        sqlite: include_str!("../../migrations/sqlite/0001_catalog.sql"),
+        postgres: include_str!("../../migrations/postgres/0001_catalog.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "recommendations",
+        sqlite: include_str!("../../migrations/sqlite/0002_recommendations.sql"),
+        postgres: include_str!("../../migrations/postgres/0002_recommendations.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "embeddings",
+        sqlite: include_str!("../../migrations/sqlite/0003_embeddings.sql"),
+        postgres: include_str!("../../migrations/postgres/0003_embeddings.sql"),
+    },
+];
 
 /// The newest schema version this binary knows.
 pub(crate) fn known_version() -> i64 {

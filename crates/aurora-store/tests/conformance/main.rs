@@ -15,6 +15,7 @@
 #[macro_use]
 mod harness;
 
+mod embeddings;
 mod filters;
 mod fixture;
 mod import;
@@ -59,6 +60,8 @@ conformance! {
     reads::organizations_list,
     reads::counts_and_ping,
     reads::corrupt_document_is_reported,
+    embeddings::vectors_round_trip_per_model,
+    embeddings::corrupt_vector_is_reported,
     migrations::reopening_is_a_no_op,
     migrations::newer_schema_is_refused,
     migrations::concurrent_opens_migrate_once,

@@ -64,7 +64,10 @@ pub async fn newer_schema_is_refused(db: &TestDb) {
 pub async fn concurrent_opens_migrate_once(db: &TestDb) {
     // The harness already migrated `db`; start from an empty schema again.
     sqlx::raw_sql(
-        "DROP TABLE service_municipalities; DROP TABLE service_classes; \
+        "DROP TABLE service_embeddings; DROP TABLE recommendation_redirects; DROP TABLE recommendation_services; \
+         DROP TABLE recommendations; DROP TABLE api_clients; \
+         DROP TABLE session_transfer_receivers; DROP TABLE session_transfer_tokens; \
+         DROP TABLE service_municipalities; DROP TABLE service_classes; \
          DROP TABLE service_target_groups; DROP TABLE service_life_events; \
          DROP TABLE service_collections; DROP TABLE service_labels; DROP TABLE services; \
          DROP TABLE channels; DROP TABLE organizations; DROP TABLE catalog_version; \
