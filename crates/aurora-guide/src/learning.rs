@@ -193,7 +193,8 @@ impl Adjustment {
 pub struct OutcomeLearner {
     config: LearnerConfig,
     /// (feature, service id) → statistics.
-    stats: HashMap<(String, String), Stat>,
+    /// feature → service id → statistics (nested so that lookups borrow, not allocate).
+    stats: HashMap<String, HashMap<String, Stat>>,
     /// feature → totals over every service (the context's baseline).
     totals: HashMap<String, Stat>,
 }
@@ -237,11 +238,18 @@ impl OutcomeLearner {
 
     fn update(&mut self, ctx: &Context, service_id: &str, f: impl Fn(&mut Stat)) {
         for feature in ctx.features() {
-            f(self
-                .stats
-                .entry((feature.clone(), service_id.to_string()))
-                .or_default());
-            f(self.totals.entry(feature.clone()).or_default());
+            let services = match self.stats.get_mut(feature.as_str()) {
+                Some(s) => s,
+                None => self.stats.entry(feature.clone()).or_default(),
+            };
+            match services.get_mut(service_id) {
+                Some(stat) => f(stat),
+                None => f(services.entry(service_id.to_string()).or_default()),
+            }
+            match self.totals.get_mut(feature.as_str()) {
+                Some(total) => f(total),
+                None => f(self.totals.entry(feature.clone()).or_default()),
+            }
         }
     }
 
@@ -273,7 +281,8 @@ impl OutcomeLearner {
             }
             let own = self
                 .stats
-                .get(&(feature.clone(), service_id.to_string()))
+                .get(feature.as_str())
+                .and_then(|s| s.get(service_id))
                 .copied()
                 .unwrap_or_default();
             // The context's average gain per impression, and the service's shrunk towards

@@ -1,5 +1,5 @@
-//! Guidance from free text: what a person writes about their situation, turned into catalogue
-//! services with the reasons they were chosen.
+//! Guidance: what a person tells about their situation, turned into catalogue services ranked
+//! and explained, learning from what happens next.
 //!
 //! This is the **text path** of Aurora's guidance. [`guide_from_text`] runs the intent engine
 //! (`aurora-nlu`) on the text and turns what it recognised into catalogue queries:
@@ -32,14 +32,18 @@
 //!    by default the language the text was written in; labels fall back fi → sv → en), one
 //!    per matched label and one saying where the service is available.
 //!
-//! # Status
+//! # The rest of the crate
 //!
-//! This scoring is deliberately simple and transparent: it only knows the labels the catalogue
-//! carries (many real services have no class or life event at all, and those are never
-//! found here), it does not read the services' texts, and its weights are set by hand, not
-//! learned. The ranked hybrid recommender of issue 3 (text similarity, 3X10D life-situation
-//! meters, learned weights) **will replace the scoring**; the recognition, the municipality
-//! rule, the candidate queries and the reasons are meant to stay.
+//! The label scoring above is the **text path** and also one component of the full engine:
+//! * [`situation`]: guidance from a whole situation (text, 3X10D meters, life events, age,
+//!   municipality, target groups) ranked over every service: hybrid text relevance, learned
+//!   3X10D needs, matched labels, audience, outcome learning; explained in fi/sv/en;
+//! * [`threex10d`]: the 3X10D recommender (the reference's cosine in compat mode, Aurora's
+//!   need-weighted relevance by default) over the search index's filters;
+//! * [`relevance`]: each service's 3X10D relevance learned from its text (and E5 vector);
+//! * [`learning`]: position-debiased online learning from clicks and feedback;
+//! * [`vectors`]: service vectors computed once per text and model, stored, reused;
+//! * [`eval`]: ROC AUC, precision@10 and nDCG@10 on held-out and development data.
 //!
 //! It is an engine: no HTTP. `aurora-server` exposes it as `POST /api/v1/guidance`.
 //!

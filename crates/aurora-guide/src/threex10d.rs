@@ -427,15 +427,20 @@ impl Recommender {
                 })
             }
             RankingMode::Aurora => {
-                let weights: Vec<(usize, f64)> = dims.iter().map(|&(m, q)| (m, q * q)).collect();
-                let total: f64 = weights.iter().map(|(_, w)| w).sum();
+                // All ten weights (0 for meters not given): a fixed-length loop the compiler
+                // unrolls; adding 0 · r leaves every sum exactly as over the given meters.
+                let mut weights = [0.0f64; 10];
+                for &(m, q) in &dims {
+                    weights[m] = q * q;
+                }
+                let total: f64 = dims.iter().map(|(_, q)| q * q).sum();
                 self.scan(&candidates, k, |row| {
                     if row.kind == RelevanceKind::None {
                         return None;
                     }
                     let mut s = 0.0;
-                    for &(m, w) in &weights {
-                        s += w * f64::from(row.relevance[m].min(1.0));
+                    for (w, r) in weights.iter().zip(&row.relevance) {
+                        s += w * f64::from(r.min(1.0));
                     }
                     (s > 0.0).then(|| s / total)
                 })

@@ -6,16 +6,22 @@
 //!   format is separate from the stored model ([`views`]);
 //! * **search**: `GET /api/v1/search` over the in-memory `aurora-search` index, which
 //!   [`AppState::rebuild_search_index`] builds from the store (and `/readyz` waits for);
-//! * **intent recognition and text guidance**: `POST /api/v1/understand` (the `aurora-nlu`
-//!   engine, built lazily once per [`AppState`] and run on a blocking thread) and `POST
-//!   /api/v1/guidance` (`aurora-guide`: services for a free text, with reasons);
+//! * **intent recognition and guidance**: `POST /api/v1/understand` (the `aurora-nlu`
+//!   engine, built lazily once per [`AppState`] and run on a blocking thread), `POST
+//!   /api/v1/guidance` (`aurora-guide`: services for a situation, ranked and explained) and
+//!   the outcome endpoints `POST /api/v1/feedback` and `POST /api/v1/clicks`, which teach the
+//!   outcome learner only for authenticated clients (`learning`);
+//! * the **AuroraAI-compatible recommender API** under `/service-recommender/v1/`;
+//! * the **OpenAPI 3.1 document** (`/api/v1/openapi.json`) and its rendered page (`/{lang}/api`);
 //! * **errors** as RFC 9457 `application/problem+json` from one table of codes
 //!   ([`ErrorCode`]), including axum's own rejections, unknown routes, wrong methods, timeouts
 //!   and handler panics;
 //! * **operations**: `/healthz`, `/readyz` (a readiness flag plus a store ping) and
 //!   `/metrics` (Prometheus text), with a structured log line per request;
 //! * the **web pages**: server-rendered HTML in fi/sv/en (askama templates, Fluent UI strings,
-//!   one stylesheet, no JavaScript) at `/{lang}/` and `/{lang}/services/{id}`.
+//!   one stylesheet) at `/{lang}/`, `/{lang}/services/{id}` and the citizen guidance page
+//!   `/{lang}/guide` (whose sliders use a few lines of progressive JavaScript,
+//!   `/assets/guide.js`; everything works without it).
 //!
 //! It knows the store only through [`aurora_store::CatalogStore`] and the domain only through
 //! `aurora-model` types; filter semantics, validation and persistence live there.
@@ -34,9 +40,13 @@
 //! | `GET /api/v1/channels/{id}`, `GET /api/v1/organizations`, `GET /api/v1/organizations/{id}` | |
 //! | `GET /api/v1/codes/{list}`, `GET /api/v1/codes/{list}/{code_or_name}` | `municipalities`, `regions`, `hospital-districts`, `wellbeing-counties`, `service-classes`, `target-groups`, `life-events` |
 //! | `POST /api/v1/understand` | JSON `{"text", "lang"?, "max_life_events"? (1–19, default 3), "max_service_classes"? (1–50, default 5)}` → the `aurora_nlu::Understanding`: `language`, `life_events`, `service_classes`, `target_groups`, `entities`, `urgent`, `explanation` |
-//! | `POST /api/v1/guidance` | JSON `{"text", "lang"?, "limit"? (1–50, default 10)}` → `{understanding, municipality, services: [service list row + score + reasons]}` ([`views::GuidanceView`]) |
+//! | `POST /api/v1/guidance` | JSON `{"text"?, "meters"? {dimension: 0–10}, "life_events"?, "age"?, "municipality"?, "target_groups"?, "lang"?, "limit"? (1–50, default 10)}` (at least one of text, meters, life events; optional Basic auth) → `{recommendation_id, understanding, municipality, text_mode, services: [service list row + rank, score, components, learned_factor, explored, reasons, explanation]}` |
+//! | `POST /api/v1/feedback`, `POST /api/v1/clicks` | `{recommendation_id, service_id, score ±1}` / `{recommendation_id, service_id, channel_id}` → `{recorded, learned}` |
+//! | `/service-recommender/v1/…` | the AuroraAI reference API (see `compat`) |
+//! | `GET /api/v1/openapi.json`, `GET /{lang}/api` | the OpenAPI 3.1 document and its page |
 //! | `GET /` | redirect to `/{lang}/` (from `Accept-Language`, default `fi`) |
 //! | `GET /{lang}/`, `GET /{lang}/services/{id}` | web pages (`/{lang}/?q=…` searches) |
+//! | `GET /{lang}/guide`, `POST /{lang}/guide/feedback` | the citizen guidance page and its feedback form (CSRF-protected, signed) |
 //! | `GET /assets/aurora.css` | the stylesheet |
 //!
 //! # Example

@@ -55,6 +55,66 @@ pub struct AppState {
     pub(crate) web_guide: Arc<crate::web::guide::GuideState>,
     /// The embedding model and where service vectors are kept, if vectors are on.
     vectors: Option<Vectors>,
+    /// Published services and channels read for answers, by id; emptied whenever the index
+    /// is rebuilt (that is, whenever the catalogue changed), so it is never staler than the
+    /// index that chose the services.
+    docs: Arc<DocCache>,
+}
+
+/// See [`AppState::published_services_cached`].
+#[derive(Debug, Default)]
+struct DocCache {
+    services: std::sync::Mutex<std::collections::HashMap<String, Arc<aurora_model::Service>>>,
+    channels: std::sync::Mutex<std::collections::HashMap<String, Arc<aurora_model::Channel>>>,
+}
+
+impl DocCache {
+    /// Entries of each kind before the cache starts over (a few thousand hot services).
+    const MAX: usize = 20_000;
+
+    fn clear(&self) {
+        self.services
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        self.channels
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+}
+
+/// Looks `ids` up in `map`, fetches the missing ones with `fetch`, caches them; the found ones
+/// in the order of `ids` (missing ones skipped).
+async fn cached<T, F, Fut>(
+    map: &std::sync::Mutex<std::collections::HashMap<String, Arc<T>>>,
+    ids: &[String],
+    id_of: fn(&T) -> &str,
+    fetch: F,
+) -> Result<Vec<Arc<T>>, aurora_store::Error>
+where
+    F: FnOnce(Vec<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<T>, aurora_store::Error>>,
+{
+    let missing: Vec<String> = {
+        let m = map.lock().unwrap_or_else(|e| e.into_inner());
+        ids.iter()
+            .filter(|id| !m.contains_key(*id))
+            .cloned()
+            .collect()
+    };
+    if !missing.is_empty() {
+        let fetched = fetch(missing).await?;
+        let mut m = map.lock().unwrap_or_else(|e| e.into_inner());
+        if m.len() + fetched.len() > DocCache::MAX {
+            m.clear();
+        }
+        for item in fetched {
+            m.insert(id_of(&item).to_string(), Arc::new(item));
+        }
+    }
+    let m = map.lock().unwrap_or_else(|e| e.into_inner());
+    Ok(ids.iter().filter_map(|id| m.get(id).cloned()).collect())
 }
 
 /// The embedding model and the vector store.
@@ -62,6 +122,17 @@ pub struct AppState {
 struct Vectors {
     embedder: Arc<dyn Embedder>,
     store: Arc<dyn EmbeddingStore>,
+}
+
+/// Gives the memory freed after a rebuild (the whole catalogue was read, parsed and dropped)
+/// back to the operating system; glibc keeps it otherwise, and the process looks twice as
+/// big as it is.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 fn vector_error(e: VectorError) -> ApiError {
@@ -85,6 +156,7 @@ impl AppState {
             learner: Arc::new(RwLock::new(OutcomeLearner::new(LearnerConfig::default()))),
             web_guide: Arc::default(),
             vectors: None,
+            docs: Arc::new(DocCache::default()),
         }
     }
 
@@ -151,7 +223,21 @@ impl AppState {
     /// first time: call it from a blocking thread.
     pub fn understander(&self) -> Arc<Understander> {
         self.nlu
-            .get_or_init(|| Arc::new(Understander::new()))
+            .get_or_init(|| {
+                let understander = Understander::new();
+                // With the embedding model, intent recognition adds semantic similarity to the
+                // label prototypes (about 20 ms more per text; `aurora eval intent --vectors`).
+                let Some(v) = &self.vectors else {
+                    return Arc::new(understander);
+                };
+                match aurora_nlu::LabelVectors::bundled() {
+                    Ok(labels) => Arc::new(understander.with_embedder(v.embedder.clone(), labels)),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "no label vectors: intent recognition is lexical only");
+                        Arc::new(understander)
+                    }
+                }
+            })
             .clone()
     }
 
@@ -219,6 +305,8 @@ impl AppState {
         .map_err(|e| ApiError::internal(&format!("the search index build failed: {e}")))?;
         let indexed = index.len();
         *self.search.write().unwrap_or_else(|e| e.into_inner()) = Some(index);
+        self.docs.clear();
+        release_freed_memory();
         self.compat.set_recommender(Some(Arc::new(recommender)));
         tracing::info!(
             services = indexed,
@@ -264,6 +352,37 @@ impl AppState {
     ) -> Self {
         self.vectors = Some(Vectors { embedder, store });
         self
+    }
+
+    /// The published services among `ids` (in that order; archived or unknown ones skipped),
+    /// from the in-memory cache where possible (see the `docs` field).
+    pub(crate) async fn published_services_cached(
+        &self,
+        store: &dyn RecommendationStore,
+        ids: &[String],
+    ) -> Result<Vec<Arc<aurora_model::Service>>, aurora_store::Error> {
+        cached(
+            &self.docs.services,
+            ids,
+            |s| s.id.as_str(),
+            |missing| async move { store.published_services(&missing).await },
+        )
+        .await
+    }
+
+    /// The published channels among `ids`, cached like the services.
+    pub(crate) async fn channels_cached(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<Arc<aurora_model::Channel>>, aurora_store::Error> {
+        let store = self.store.clone();
+        cached(
+            &self.docs.channels,
+            ids,
+            |c| c.id.as_str(),
+            |missing| async move { store.channels_by_ids(&missing).await },
+        )
+        .await
     }
 
     /// The current search index, if one has been built.

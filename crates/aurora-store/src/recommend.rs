@@ -289,6 +289,9 @@ pub trait RecommendationStore: Send + Sync {
     /// The attributes a channel accepts, or `None` when it accepts no session transfer.
     async fn session_receiver(&self, channel_id: &str) -> Result<Option<Vec<TransferAttribute>>>;
 
+    /// Every channel that accepts session transfer (a small table: registered services).
+    async fn session_receivers(&self) -> Result<HashSet<String>>;
+
     /// The channels among `channel_ids` that accept session transfer.
     async fn session_receivers_among(&self, channel_ids: &[String]) -> Result<HashSet<String>>;
 

@@ -86,6 +86,13 @@ pub struct SqlStore {
     backend: Backend,
     /// Serializes this process's write transactions (see the module docs).
     writer: tokio::sync::Mutex<()>,
+    /// Recommendations waiting for the next group commit on SQLite (see `recommend.rs`).
+    pending_recommendations: std::sync::Mutex<
+        Vec<(
+            recommend::OwnedRecommendation,
+            tokio::sync::oneshot::Sender<Result<i64>>,
+        )>,
+    >,
 }
 
 /// What a database URL points at.
@@ -262,6 +269,7 @@ impl SqlStore {
             pool,
             backend,
             writer: tokio::sync::Mutex::new(()),
+            pending_recommendations: std::sync::Mutex::new(Vec::new()),
         })
     }
 

@@ -84,6 +84,7 @@ mod redirect;
 mod session;
 mod validate;
 
+use std::collections::HashSet;
 use std::sync::{Arc, RwLock};
 
 use aurora_guide::threex10d::{HandLabels, RankingMode, Recommender, RelevanceSource};
@@ -100,6 +101,9 @@ use serde_json::Value;
 use crate::state::AppState;
 
 use self::limiter::TaskLimiter;
+
+/// Seconds the session-transfer receivers are cached.
+pub(crate) const RECEIVERS_TTL_SECS: u64 = 5;
 
 /// The path prefix of the reference's blueprint.
 pub(crate) const PREFIX: &str = "/service-recommender/v1";
@@ -139,6 +143,8 @@ pub(crate) struct CompatState {
     pub(crate) store: Option<Arc<dyn RecommendationStore>>,
     /// Recently authenticated clients (see [`auth::AuthCache`]).
     pub(crate) auth_cache: auth::AuthCache,
+    /// The session-transfer receivers, read at most every [`RECEIVERS_TTL_SECS`].
+    receivers: std::sync::Mutex<Option<(std::time::Instant, Arc<HashSet<String>>)>>,
     recommender: RwLock<Option<Arc<Recommender>>>,
     relevance: RwLock<Option<Arc<dyn RelevanceSource>>>,
 }
@@ -166,6 +172,7 @@ impl CompatState {
             config,
             store,
             auth_cache: auth::AuthCache::default(),
+            receivers: std::sync::Mutex::new(None),
             recommender: RwLock::new(None),
             relevance: RwLock::new(None),
         }
@@ -208,6 +215,24 @@ impl CompatState {
 
     pub(crate) fn set_relevance(&self, source: Option<Arc<dyn RelevanceSource>>) {
         *self.relevance.write().unwrap_or_else(|e| e.into_inner()) = source;
+    }
+
+    /// The channels that accept session transfer: the store's list, re-read at most every
+    /// [`RECEIVERS_TTL_SECS`] (a registration shows in answers within that time).
+    pub(crate) async fn session_receivers(
+        &self,
+        store: &dyn RecommendationStore,
+    ) -> Result<Arc<HashSet<String>>, aurora_store::Error> {
+        let ttl = std::time::Duration::from_secs(RECEIVERS_TTL_SECS);
+        if let Some((at, set)) = &*self.receivers.lock().unwrap_or_else(|e| e.into_inner()) {
+            if at.elapsed() < ttl {
+                return Ok(set.clone());
+            }
+        }
+        let set = Arc::new(store.session_receivers().await?);
+        *self.receivers.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((std::time::Instant::now(), set.clone()));
+        Ok(set)
     }
 
     /// The base of tracking links.

@@ -243,12 +243,14 @@ async fn answer(
         return unavailable();
     };
     let ids: Vec<String> = ranked.iter().map(|r| r.service_id.clone()).collect();
-    let services = match store.published_services(&ids).await {
+    let services = match state.published_services_cached(store.as_ref(), &ids).await {
         Ok(s) => s,
         Err(e) => return store_error(e),
     };
-    let mut by_id: HashMap<&str, &aurora_model::Service> =
-        services.iter().map(|s| (s.id.as_str(), s)).collect();
+    let mut by_id: HashMap<&str, &aurora_model::Service> = services
+        .iter()
+        .map(|s| (s.id.as_str(), s.as_ref()))
+        .collect();
     // Ranked order; a service archived since the index was built drops out.
     let kept: Vec<(&aurora_model::Service, Ranked)> = ranked
         .into_iter()
@@ -258,12 +260,14 @@ async fn answer(
         .iter()
         .flat_map(|(s, _)| s.channels.iter().map(|l| l.channel_id.clone()))
         .collect();
-    let channels = match state.store.channels_by_ids(&channel_ids).await {
+    let channels = match state.channels_cached(&channel_ids).await {
         Ok(c) => c,
         Err(e) => return store_error(e),
     };
-    let channel_map: HashMap<&str, &aurora_model::Channel> =
-        channels.iter().map(|c| (c.id.as_str(), c)).collect();
+    let channel_map: HashMap<&str, &aurora_model::Channel> = channels
+        .iter()
+        .map(|c| (c.id.as_str(), c.as_ref()))
+        .collect();
     let e_services: Vec<String> = channels
         .iter()
         .filter(|c| c.kind == ChannelKind::EChannel)
@@ -272,8 +276,8 @@ async fn answer(
     let receivers: HashSet<String> = if e_services.is_empty() {
         HashSet::new()
     } else {
-        match store.session_receivers_among(&e_services).await {
-            Ok(r) => r,
+        match compat.session_receivers(store.as_ref()).await {
+            Ok(all) => e_services.into_iter().filter(|c| all.contains(c)).collect(),
             Err(e) => return store_error(e),
         }
     };

@@ -21,6 +21,7 @@ use crate::recommend::{
     NewRecommendation, RecommendationStore, RedirectOutcome, SessionTransfer, StoredRecommendation,
     StoredService, TransferAttribute, SESSION_TOKEN_TTL_SECS,
 };
+use crate::Backend;
 use crate::{Error, Result};
 
 /// Recommendation ids are below 2^53: exact as JSON numbers in every parser.
@@ -94,6 +95,108 @@ fn encode_json(kind: &'static str, id: &str, value: &serde_json::Value) -> Resul
         id: id.to_string(),
         source,
     })
+}
+
+/// A recommendation to store, owned (it may wait for another caller's transaction).
+#[derive(Debug)]
+pub(crate) struct OwnedRecommendation {
+    client_id: String,
+    session_id: Option<String>,
+    calling_organisation: String,
+    calling_service: String,
+    request_path: String,
+    request_attributes: String,
+    created_at: String,
+    services: Vec<crate::recommend::RecommendedService>,
+    /// Encoding the request failed; reported when it is stored.
+    encode_error: Option<String>,
+}
+
+impl From<&NewRecommendation<'_>> for OwnedRecommendation {
+    fn from(rec: &NewRecommendation<'_>) -> Self {
+        let (request_attributes, encode_error) =
+            match encode_json("recommendation", "new", rec.request_attributes) {
+                Ok(a) => (a, None),
+                Err(e) => (String::new(), Some(e.to_string())),
+            };
+        OwnedRecommendation {
+            client_id: rec.client_id.to_string(),
+            session_id: rec.session_id.map(str::to_string),
+            calling_organisation: rec.calling_organisation.to_string(),
+            calling_service: rec.calling_service.to_string(),
+            request_path: rec.request_path.to_string(),
+            request_attributes,
+            created_at: now(),
+            services: rec.services.to_vec(),
+            encode_error,
+        }
+    }
+}
+
+/// Inserts one recommendation and its services inside `tx`; returns its new random id.
+async fn insert_recommendation(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    rec: &OwnedRecommendation,
+) -> Result<i64> {
+    if let Some(e) = &rec.encode_error {
+        return Err(Error::Database(sqlx::Error::Protocol(e.clone())));
+    }
+    // A collision among 2^53 ids is next to impossible; a few retries make it irrelevant.
+    let mut id = None;
+    for _ in 0..8 {
+        let candidate = random_id();
+        let done = sqlx::query(
+            "INSERT INTO recommendations (id, client_id, session_id, calling_organisation, \
+             calling_service, request_path, created_at, request_attributes) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(candidate)
+        .bind(rec.client_id.as_str())
+        .bind(rec.session_id.as_deref())
+        .bind(rec.calling_organisation.as_str())
+        .bind(rec.calling_service.as_str())
+        .bind(rec.request_path.as_str())
+        .bind(rec.created_at.as_str())
+        .bind(rec.request_attributes.as_str())
+        .execute(&mut **tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            id = Some(candidate);
+            break;
+        }
+    }
+    let Some(id) = id else {
+        return Err(Error::Database(sqlx::Error::Protocol(
+            "could not allocate a recommendation id".into(),
+        )));
+    };
+    if !rec.services.is_empty() {
+        // At most a few dozen services: one multi-row insert.
+        let mut sql = String::from(
+            "INSERT INTO recommendation_services (recommendation_id, service_id, rank, score) \
+             VALUES ",
+        );
+        for i in 0..rec.services.len() {
+            let n = i * 4;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("(${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4));
+        }
+        sql.push_str(" ON CONFLICT (recommendation_id, service_id) DO NOTHING");
+        let mut query = sqlx::query(&sql);
+        for s in &rec.services {
+            // The engines never produce a non-finite score; store 0 rather than fail.
+            let score = if s.score.is_finite() { s.score } else { 0.0 };
+            query = query
+                .bind(id)
+                .bind(s.service_id.as_str())
+                .bind(s.rank)
+                .bind(score);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(id)
 }
 
 #[async_trait]
@@ -173,67 +276,74 @@ impl RecommendationStore for SqlStore {
     }
 
     async fn create_recommendation(&self, rec: &NewRecommendation<'_>) -> Result<i64> {
-        let _writer = self.sqlite_write_lock().await;
-        let attributes = encode_json("recommendation", "new", rec.request_attributes)?;
-        let created_at = now();
-        let mut tx = self.pool.begin().await?;
-        // A collision among 2^53 ids is next to impossible; a few retries make it irrelevant.
-        let mut id = None;
-        for _ in 0..8 {
-            let candidate = random_id();
-            let done = sqlx::query(
-                "INSERT INTO recommendations (id, client_id, session_id, calling_organisation, \
-                 calling_service, request_path, created_at, request_attributes) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(candidate)
-            .bind(rec.client_id)
-            .bind(rec.session_id)
-            .bind(rec.calling_organisation)
-            .bind(rec.calling_service)
-            .bind(rec.request_path)
-            .bind(&created_at)
-            .bind(&attributes)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 1 {
-                id = Some(candidate);
-                break;
-            }
+        if self.backend == Backend::Postgres {
+            // PostgreSQL takes concurrent writers: one transaction per recommendation.
+            let mut tx = self.pool.begin().await?;
+            let id = insert_recommendation(&mut tx, &OwnedRecommendation::from(rec)).await?;
+            tx.commit().await?;
+            return Ok(id);
         }
-        let Some(id) = id else {
-            return Err(Error::Database(sqlx::Error::Protocol(
-                "could not allocate a recommendation id".into(),
-            )));
-        };
-        if !rec.services.is_empty() {
-            // At most a few dozen services: one multi-row insert.
-            let mut sql = String::from(
-                "INSERT INTO recommendation_services (recommendation_id, service_id, rank, score) \
-                 VALUES ",
+        // SQLite writes one transaction at a time, and each commit costs a WAL append. Under
+        // load, recommendations queue here and whoever gets the writer lock commits everything
+        // queued in one transaction (group commit); each caller still gets its answer only
+        // after its row is committed.
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.pending_recommendations
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((OwnedRecommendation::from(rec), reply));
+        {
+            let _writer = self.writer.lock().await;
+            let batch = std::mem::take(
+                &mut *self
+                    .pending_recommendations
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()),
             );
-            for i in 0..rec.services.len() {
-                let n = i * 4;
-                if i > 0 {
-                    sql.push_str(", ");
+            if !batch.is_empty() {
+                let result: Result<Vec<i64>> = async {
+                    let mut tx = self.pool.begin().await?;
+                    let mut ids = Vec::with_capacity(batch.len());
+                    for (rec, _) in &batch {
+                        ids.push(insert_recommendation(&mut tx, rec).await?);
+                    }
+                    tx.commit().await?;
+                    Ok(ids)
                 }
-                sql.push_str(&format!("(${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4));
+                .await;
+                match result {
+                    Ok(ids) => {
+                        for ((_, reply), id) in batch.into_iter().zip(ids) {
+                            let _ = reply.send(Ok(id));
+                        }
+                    }
+                    Err(e) => {
+                        // Nothing of the batch was written; every caller gets the error (its
+                        // class kept: unavailable stays retryable).
+                        let shared = if e.is_unavailable() {
+                            sqlx::Error::PoolTimedOut
+                        } else {
+                            sqlx::Error::Protocol(format!("storing the recommendation failed: {e}"))
+                        };
+                        let mut first = Some(e);
+                        for (_, reply) in batch {
+                            let err = first.take().unwrap_or_else(|| {
+                                Error::Database(match &shared {
+                                    sqlx::Error::PoolTimedOut => sqlx::Error::PoolTimedOut,
+                                    other => sqlx::Error::Protocol(other.to_string()),
+                                })
+                            });
+                            let _ = reply.send(Err(err));
+                        }
+                    }
+                }
             }
-            sql.push_str(" ON CONFLICT (recommendation_id, service_id) DO NOTHING");
-            let mut query = sqlx::query(&sql);
-            for s in rec.services {
-                // The engines never produce a non-finite score; store 0 rather than fail.
-                let score = if s.score.is_finite() { s.score } else { 0.0 };
-                query = query
-                    .bind(id)
-                    .bind(s.service_id.as_str())
-                    .bind(s.rank)
-                    .bind(score);
-            }
-            query.execute(&mut *tx).await?;
         }
-        tx.commit().await?;
-        Ok(id)
+        answer.await.map_err(|_| {
+            Error::Database(sqlx::Error::Protocol(
+                "the transaction storing the recommendation was abandoned".into(),
+            ))
+        })?
     }
 
     async fn learning_history(&self, limit: u32) -> Result<Vec<StoredRecommendation>> {
@@ -495,6 +605,15 @@ impl RecommendationStore for SqlStore {
                 .await?;
         row.map(|r| Ok(parse_attributes(&r.try_get::<String, _>(0)?)))
             .transpose()
+    }
+
+    async fn session_receivers(&self) -> Result<HashSet<String>> {
+        sqlx::query("SELECT channel_id FROM session_transfer_receivers")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row| Ok(row.try_get::<String, _>(0)?))
+            .collect()
     }
 
     async fn session_receivers_among(&self, channel_ids: &[String]) -> Result<HashSet<String>> {
