@@ -197,6 +197,11 @@ pub struct ServeArgs {
     #[arg(long, env = "AURORA_NO_VECTORS")]
     pub no_vectors: bool,
 
+    /// Let guidance now and then show a service from just below the cut (marked `explored`)
+    /// so that outcome learning sees evidence it would otherwise never get; off by default.
+    #[arg(long, env = "AURORA_EXPLORATION")]
+    pub exploration: bool,
+
     #[command(flatten)]
     pub recommender: crate::client::RecommenderServeArgs,
 }

@@ -26,6 +26,12 @@ pub async fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<ExitCode> 
     let mut state = aurora_server::AppState::new(store.clone())
         .with_recommendation_store(sql.clone())
         .with_compat_config(compat);
+    if args.exploration {
+        state = state.with_learner_config(aurora_guide::learning::LearnerConfig {
+            exploration: true,
+            ..aurora_guide::learning::LearnerConfig::default()
+        });
+    }
     if !args.no_vectors {
         if let Some(model) = crate::vectors::load_model().await {
             state = state.with_embeddings(model, sql);

@@ -9,13 +9,28 @@
 //! from the stored history ([`replay`]).
 
 use aurora_guide::learning::{Context, LearningEvent, Outcome};
-use aurora_store::StoredRecommendation;
+use aurora_guide::situation::SituationGuidance;
+use aurora_store::{RecommendedService, StoredRecommendation};
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Recommendations read back at start (the most recent ones).
 pub(crate) const REPLAY_LIMIT: u32 = 100_000;
+
+/// The services of a guidance answer as a recommendation stores them (rank from 1).
+pub(crate) fn shown(guidance: &SituationGuidance) -> Vec<RecommendedService> {
+    guidance
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, r)| RecommendedService {
+            service_id: r.service.id.clone(),
+            rank: i as i64 + 1,
+            score: f64::from(r.score),
+        })
+        .collect()
+}
 
 /// Records the impressions of a recommendation just served to `client_id` (nothing for an
 /// anonymous one).

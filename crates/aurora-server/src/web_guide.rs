@@ -51,7 +51,7 @@ use askama::Template;
 use aurora_guide::situation::Situation;
 use aurora_guide::{GuideError, GuideOptions};
 use aurora_model::{CodeLists, Dimension, Lang, Organization};
-use aurora_store::{Feedback, NewRecommendation, RecommendedService};
+use aurora_store::{Feedback, NewRecommendation};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
@@ -632,16 +632,7 @@ async fn guide_page(
                 // recommendation store the view id is random and feedback is not kept.
                 let view = match state.compat.store.as_ref() {
                     Some(store) => {
-                        let shown: Vec<RecommendedService> = guidance
-                            .services
-                            .iter()
-                            .enumerate()
-                            .map(|(i, r)| RecommendedService {
-                                service_id: r.service.id.clone(),
-                                rank: i as i64 + 1,
-                                score: f64::from(r.score),
-                            })
-                            .collect();
+                        let shown = crate::learning::shown(&guidance);
                         let attributes = serde_json::json!({
                             "context": features,
                             "lang": lang.code(),

@@ -11,7 +11,7 @@
 use aurora_guide::situation::{RankedService, Situation};
 use aurora_guide::GuideOptions;
 use aurora_model::{CodeLists, Dimension};
-use aurora_store::{NewRecommendation, RecommendedService};
+use aurora_store::NewRecommendation;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -110,16 +110,7 @@ pub(super) async fn guidance(
 
     let recommendation_id = match state.compat.store.as_ref() {
         Some(store) => {
-            let shown: Vec<RecommendedService> = guidance
-                .services
-                .iter()
-                .enumerate()
-                .map(|(i, r)| RecommendedService {
-                    service_id: r.service.id.clone(),
-                    rank: i as i64 + 1,
-                    score: f64::from(r.score),
-                })
-                .collect();
+            let shown = crate::learning::shown(&guidance);
             let mut attributes = stored_attributes(&body);
             attributes["context"] = serde_json::json!(guidance.context.features());
             let id = store
