@@ -186,6 +186,9 @@ pub enum GuideError {
     /// The catalogue could not be read.
     #[error(transparent)]
     Store(#[from] aurora_store::Error),
+    /// The blocking task that ranks was cancelled or panicked (a bug).
+    #[error("the guidance task failed: {0}")]
+    Task(String),
 }
 
 /// Result type of this crate.

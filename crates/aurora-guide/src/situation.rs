@@ -153,8 +153,9 @@ impl GuideEngine {
         &self.learner
     }
 
-    /// Guidance for a situation. CPU-bound (a few ms; the text part is the search): call it
-    /// from a blocking thread in a server. The store is read only for the chosen services.
+    /// Guidance for a situation. The CPU-bound part (intent recognition and the text search,
+    /// each tens of milliseconds with the embedding model; the scoring of every candidate)
+    /// runs on a blocking thread; the store is read only for the chosen services.
     ///
     /// # Errors
     ///
@@ -162,11 +163,152 @@ impl GuideEngine {
     pub async fn guide(
         &self,
         store: &dyn CatalogStore,
-        understander: &Understander,
+        understander: Arc<Understander>,
         situation: &Situation,
         opts: &GuideOptions,
         exploration_seed: u64,
     ) -> Result<SituationGuidance> {
+        let engine = self.clone();
+        let (owned_situation, owned_opts) = (situation.clone(), opts.clone());
+        let prepared = tokio::task::spawn_blocking(move || {
+            engine.prepare(&understander, &owned_situation, &owned_opts)
+        })
+        .await
+        .map_err(|e| crate::GuideError::Task(e.to_string()))??;
+        let Prepared {
+            understanding,
+            lang,
+            municipality,
+            classes,
+            events,
+            groups,
+            context,
+            text_scores,
+            text_mode,
+            mut ranked,
+        } = prepared;
+
+        // Audience needs the service's groups: take a margin, load, re-rank.
+        let margin = opts.limit * 3 + 10;
+        ranked.truncate(margin);
+        let mut loaded: Vec<(Scored, Service)> = Vec::with_capacity(ranked.len());
+        for s in ranked {
+            if let Some(service) = store.service(&s.id).await? {
+                loaded.push((s, service));
+            }
+        }
+        for (s, service) in &mut loaded {
+            let service_groups: BTreeSet<&str> = service
+                .target_groups
+                .iter()
+                .map(|g| g.code.as_str())
+                .collect();
+            let bonus: f32 = groups
+                .iter()
+                .filter(|g| service_groups.contains(g.code.as_str()))
+                .fold(0.0, |acc, g| acc + TARGET_GROUP_WEIGHT * g.confidence);
+            s.components.audience = bonus;
+            s.score = (s.base + bonus) * s.factor;
+        }
+        loaded.sort_by(|a, b| {
+            b.0.score
+                .total_cmp(&a.0.score)
+                .then_with(|| a.0.id.cmp(&b.0.id))
+        });
+        let explored_at = self
+            .learner
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .explore(&mut loaded, opts.limit, exploration_seed);
+        loaded.truncate(opts.limit);
+
+        let services = loaded
+            .into_iter()
+            .enumerate()
+            .map(|(i, (s, service))| {
+                let mut reasons = Vec::new();
+                if let Some((_, words, vector)) = text_scores.get(&s.id) {
+                    reasons.push(text_reason(lang, words, *vector, s.components.text));
+                }
+                reasons.extend(need_reasons(lang, &s.per_dim));
+                let label_part = score(
+                    service.clone(),
+                    &classes,
+                    &events,
+                    &groups,
+                    municipality.as_deref(),
+                    lang,
+                );
+                if let Some(g) = label_part {
+                    reasons.extend(
+                        g.reasons
+                            .into_iter()
+                            .filter(|r| r.kind != ReasonKind::Availability),
+                    );
+                } else {
+                    let codes: BTreeSet<&str> = service
+                        .target_groups
+                        .iter()
+                        .map(|g| g.code.as_str())
+                        .collect();
+                    for g in groups.iter().filter(|g| codes.contains(g.code.as_str())) {
+                        reasons.push(Reason {
+                            kind: if g.age.is_some() {
+                                ReasonKind::AgeGroup
+                            } else {
+                                ReasonKind::TargetGroup
+                            },
+                            code: Some(g.code.clone()),
+                            weight: TARGET_GROUP_WEIGHT * g.confidence,
+                            text: reasons::target_group(lang, &g.label, g.confidence, g.age),
+                        });
+                    }
+                }
+                if (s.factor - 1.0).abs() >= 0.05 {
+                    reasons.push(Reason {
+                        kind: ReasonKind::Learned,
+                        code: None,
+                        weight: s.factor - 1.0,
+                        text: reasons::learned(lang, s.factor),
+                    });
+                }
+                let explored = explored_at == Some(i);
+                if explored {
+                    reasons.push(Reason {
+                        kind: ReasonKind::Explored,
+                        code: None,
+                        weight: 0.0,
+                        text: reasons::explored(lang),
+                    });
+                }
+                reasons.push(availability(&service, municipality.as_deref(), lang));
+                RankedService {
+                    service,
+                    score: s.score,
+                    components: s.components,
+                    learned_factor: s.factor,
+                    explored,
+                    reasons,
+                }
+            })
+            .collect();
+        Ok(SituationGuidance {
+            understanding,
+            municipality,
+            lang,
+            text_mode,
+            context,
+            services,
+        })
+    }
+
+    /// Everything but reading the chosen services: understanding, candidates, scores.
+    fn prepare(
+        &self,
+        understander: &Understander,
+        situation: &Situation,
+        opts: &GuideOptions,
+    ) -> Result<Prepared> {
         let understanding = match situation.text.as_deref() {
             Some(t) => Some(understander.understand(t, &understand_options(opts))?),
             None => None,
@@ -345,118 +487,17 @@ impl GuideEngine {
                 .collect()
         };
         ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-
-        // Audience needs the service's groups: take a margin, load, re-rank.
-        let margin = opts.limit * 3 + 10;
-        ranked.truncate(margin);
-        let mut loaded: Vec<(Scored, Service)> = Vec::with_capacity(ranked.len());
-        for s in ranked {
-            if let Some(service) = store.service(&s.id).await? {
-                loaded.push((s, service));
-            }
-        }
-        for (s, service) in &mut loaded {
-            let service_groups: BTreeSet<&str> = service
-                .target_groups
-                .iter()
-                .map(|g| g.code.as_str())
-                .collect();
-            let bonus: f32 = groups
-                .iter()
-                .filter(|g| service_groups.contains(g.code.as_str()))
-                .fold(0.0, |acc, g| acc + TARGET_GROUP_WEIGHT * g.confidence);
-            s.components.audience = bonus;
-            s.score = (s.base + bonus) * s.factor;
-        }
-        loaded.sort_by(|a, b| {
-            b.0.score
-                .total_cmp(&a.0.score)
-                .then_with(|| a.0.id.cmp(&b.0.id))
-        });
-        let explored_at = self
-            .learner
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .explore(&mut loaded, opts.limit, exploration_seed);
-        loaded.truncate(opts.limit);
-
-        let services = loaded
-            .into_iter()
-            .enumerate()
-            .map(|(i, (s, service))| {
-                let mut reasons = Vec::new();
-                if let Some((_, words, vector)) = text_scores.get(&s.id) {
-                    reasons.push(text_reason(lang, words, *vector, s.components.text));
-                }
-                reasons.extend(need_reasons(lang, &s.per_dim));
-                let label_part = score(
-                    service.clone(),
-                    &classes,
-                    &events,
-                    &groups,
-                    municipality.as_deref(),
-                    lang,
-                );
-                if let Some(g) = label_part {
-                    reasons.extend(
-                        g.reasons
-                            .into_iter()
-                            .filter(|r| r.kind != ReasonKind::Availability),
-                    );
-                } else {
-                    let codes: BTreeSet<&str> = service
-                        .target_groups
-                        .iter()
-                        .map(|g| g.code.as_str())
-                        .collect();
-                    for g in groups.iter().filter(|g| codes.contains(g.code.as_str())) {
-                        reasons.push(Reason {
-                            kind: if g.age.is_some() {
-                                ReasonKind::AgeGroup
-                            } else {
-                                ReasonKind::TargetGroup
-                            },
-                            code: Some(g.code.clone()),
-                            weight: TARGET_GROUP_WEIGHT * g.confidence,
-                            text: reasons::target_group(lang, &g.label, g.confidence, g.age),
-                        });
-                    }
-                }
-                if (s.factor - 1.0).abs() >= 0.05 {
-                    reasons.push(Reason {
-                        kind: ReasonKind::Learned,
-                        code: None,
-                        weight: s.factor - 1.0,
-                        text: reasons::learned(lang, s.factor),
-                    });
-                }
-                let explored = explored_at == Some(i);
-                if explored {
-                    reasons.push(Reason {
-                        kind: ReasonKind::Explored,
-                        code: None,
-                        weight: 0.0,
-                        text: reasons::explored(lang),
-                    });
-                }
-                reasons.push(availability(&service, municipality.as_deref(), lang));
-                RankedService {
-                    service,
-                    score: s.score,
-                    components: s.components,
-                    learned_factor: s.factor,
-                    explored,
-                    reasons,
-                }
-            })
-            .collect();
-        Ok(SituationGuidance {
+        Ok(Prepared {
             understanding,
-            municipality,
             lang,
-            text_mode,
+            municipality,
+            classes,
+            events,
+            groups,
             context,
-            services,
+            text_scores,
+            text_mode,
+            ranked,
         })
     }
 
@@ -491,6 +532,20 @@ impl GuideEngine {
         }
         out
     }
+}
+
+/// What [`GuideEngine::prepare`] computed for [`GuideEngine::guide`].
+struct Prepared {
+    understanding: Option<Understanding>,
+    lang: Lang,
+    municipality: Option<String>,
+    classes: Recognised,
+    events: Recognised,
+    groups: Vec<GroupWanted>,
+    context: Context,
+    text_scores: HashMap<String, (f32, Vec<String>, Option<f32>)>,
+    text_mode: Option<&'static str>,
+    ranked: Vec<Scored>,
 }
 
 struct Scored {

@@ -15,9 +15,9 @@ use aurora_search::SearchIndex;
 use aurora_store::{CatalogStore, SqlStore};
 use tempfile::TempDir;
 
-fn understander() -> &'static Understander {
-    static U: OnceLock<Understander> = OnceLock::new();
-    U.get_or_init(Understander::new)
+fn understander() -> Arc<Understander> {
+    static U: OnceLock<Arc<Understander>> = OnceLock::new();
+    U.get_or_init(|| Arc::new(Understander::new())).clone()
 }
 
 struct Fixture {

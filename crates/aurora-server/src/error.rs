@@ -305,6 +305,7 @@ impl From<aurora_guide::GuideError> for ApiError {
         match error {
             E::Text(e) => e.into(),
             E::Store(e) => e.into(),
+            E::Task(e) => ApiError::internal(&e),
         }
     }
 }

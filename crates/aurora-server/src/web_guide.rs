@@ -601,7 +601,7 @@ async fn guide_page(
         };
         let seed = uuid::Uuid::new_v4().as_u64_pair().0;
         match engine
-            .guide(state.store.as_ref(), &understander, &situation, &opts, seed)
+            .guide(state.store.as_ref(), understander, &situation, &opts, seed)
             .await
         {
             Ok(guidance) => {
@@ -700,7 +700,9 @@ async fn guide_page(
                 });
             }
             Err(GuideError::Text(_)) => text_error = Some(tr.t("guide-text-unusable")),
-            Err(GuideError::Store(e)) => return Ok(error_page(lang, &ApiError::from(e))),
+            Err(e @ (GuideError::Store(_) | GuideError::Task(_))) => {
+                return Ok(error_page(lang, &ApiError::from(e)))
+            }
         }
     }
 

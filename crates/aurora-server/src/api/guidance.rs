@@ -104,7 +104,7 @@ pub(super) async fn guidance(
     };
     let seed = uuid::Uuid::new_v4().as_u64_pair().0;
     let guidance = engine
-        .guide(state.store.as_ref(), &understander, &situation, &opts, seed)
+        .guide(state.store.as_ref(), understander, &situation, &opts, seed)
         .await?;
     let lang = guidance.lang;
 
