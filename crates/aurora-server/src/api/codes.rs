@@ -142,14 +142,43 @@ async fn area(
     Ok(json_in(lang, AreaCodeView::new(kind, a, lang)))
 }
 
-async fn service_classes(params: QueryParams, headers: HeaderMap) -> Result<Response, ApiError> {
-    let lang = lang_only(&params, &headers)?;
-    let items = CodeLists::get()
-        .service_classes()
-        .iter()
-        .map(|c| ServiceClassView::new(c, lang))
-        .collect();
+/// A whole code list in `lang`.
+fn list_of<T, V: serde::Serialize>(
+    params: &QueryParams,
+    headers: &HeaderMap,
+    items: &[T],
+    view: fn(&T, Lang) -> V,
+) -> Result<Response, ApiError> {
+    let lang = lang_only(params, headers)?;
+    let items = items.iter().map(|c| view(c, lang)).collect();
     Ok(json_in(lang, ListView::new(items)))
+}
+
+/// One code of a list, by code or else by name in any language; 404 naming `what`.
+fn one_of<'a, T: 'a, V: serde::Serialize>(
+    params: &QueryParams,
+    headers: &HeaderMap,
+    key: &str,
+    what: &str,
+    find: impl Fn(&str) -> Option<&'a T>,
+    find_by_name: impl Fn(&str) -> Option<&'a T>,
+    view: fn(&T, Lang) -> V,
+) -> Result<Response, ApiError> {
+    let lang = lang_only(params, headers)?;
+    let c = find(key)
+        .or_else(|| find_by_name(key))
+        .ok_or_else(|| no_such(what, key))?;
+    Ok(json_in(lang, view(c, lang)))
+}
+
+async fn service_classes(params: QueryParams, headers: HeaderMap) -> Result<Response, ApiError> {
+    let codes = CodeLists::get();
+    list_of(
+        &params,
+        &headers,
+        codes.service_classes(),
+        ServiceClassView::new,
+    )
 }
 
 async fn service_class(
@@ -157,23 +186,25 @@ async fn service_class(
     params: QueryParams,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let lang = lang_only(&params, &headers)?;
     let codes = CodeLists::get();
-    let c = codes
-        .service_class(&key)
-        .or_else(|| codes.service_class_by_name(&key))
-        .ok_or_else(|| no_such("service class", &key))?;
-    Ok(json_in(lang, ServiceClassView::new(c, lang)))
+    one_of(
+        &params,
+        &headers,
+        &key,
+        "service class",
+        |k| codes.service_class(k),
+        |k| codes.service_class_by_name(k),
+        ServiceClassView::new,
+    )
 }
 
 async fn target_groups(params: QueryParams, headers: HeaderMap) -> Result<Response, ApiError> {
-    let lang = lang_only(&params, &headers)?;
-    let items = CodeLists::get()
-        .target_groups()
-        .iter()
-        .map(|c| ConceptView::new(c, lang))
-        .collect();
-    Ok(json_in(lang, ListView::new(items)))
+    list_of(
+        &params,
+        &headers,
+        CodeLists::get().target_groups(),
+        ConceptView::new,
+    )
 }
 
 async fn target_group(
@@ -181,23 +212,25 @@ async fn target_group(
     params: QueryParams,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let lang = lang_only(&params, &headers)?;
     let codes = CodeLists::get();
-    let c = codes
-        .target_group(&key)
-        .or_else(|| codes.target_group_by_name(&key))
-        .ok_or_else(|| no_such("target group", &key))?;
-    Ok(json_in(lang, ConceptView::new(c, lang)))
+    one_of(
+        &params,
+        &headers,
+        &key,
+        "target group",
+        |k| codes.target_group(k),
+        |k| codes.target_group_by_name(k),
+        ConceptView::new,
+    )
 }
 
 async fn life_events(params: QueryParams, headers: HeaderMap) -> Result<Response, ApiError> {
-    let lang = lang_only(&params, &headers)?;
-    let items = CodeLists::get()
-        .life_events()
-        .iter()
-        .map(|c| ConceptView::new(c, lang))
-        .collect();
-    Ok(json_in(lang, ListView::new(items)))
+    list_of(
+        &params,
+        &headers,
+        CodeLists::get().life_events(),
+        ConceptView::new,
+    )
 }
 
 async fn life_event(
@@ -205,11 +238,14 @@ async fn life_event(
     params: QueryParams,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let lang = lang_only(&params, &headers)?;
     let codes = CodeLists::get();
-    let c = codes
-        .life_event(&key)
-        .or_else(|| codes.life_event_by_name(&key))
-        .ok_or_else(|| no_such("life event", &key))?;
-    Ok(json_in(lang, ConceptView::new(c, lang)))
+    one_of(
+        &params,
+        &headers,
+        &key,
+        "life event",
+        |k| codes.life_event(k),
+        |k| codes.life_event_by_name(k),
+        ConceptView::new,
+    )
 }
