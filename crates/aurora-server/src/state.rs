@@ -304,12 +304,17 @@ impl AppState {
         .await
         .map_err(|e| ApiError::internal(&format!("the search index build failed: {e}")))?;
         let indexed = index.len();
+        let stats = index.stats();
         *self.search.write().unwrap_or_else(|e| e.into_inner()) = Some(index);
         self.docs.clear();
         release_freed_memory();
         self.compat.set_recommender(Some(Arc::new(recommender)));
         tracing::info!(
             services = indexed,
+            terms = stats.num_terms,
+            postings = stats.num_postings,
+            vectors = stats.num_vectors,
+            index_mib = stats.estimated_bytes / (1 << 20),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "search index built"
         );
