@@ -49,27 +49,27 @@ pub(crate) fn impressions(
     }
 }
 
-/// Teaches an outcome of a stored recommendation `before` it was recorded: nothing for an
-/// anonymous recommendation, for a service not in it, or for a second outcome of the same
-/// kind on the same service.
+/// Teaches an outcome of a stored recommendation as it was `before` the outcome was recorded;
+/// returns whether it taught. Nothing is taught for an anonymous recommendation, for a
+/// service not in it, or for a second outcome of the same kind on the same service.
 pub(crate) fn outcome(
     state: &AppState,
     before: &StoredRecommendation,
     service: &str,
     outcome: Outcome,
-) {
+) -> bool {
     if before.client_id.is_empty() {
-        return;
+        return false;
     }
     let Some(shown) = before.services.iter().find(|s| s.service_id == service) else {
-        return;
+        return false;
     };
     let first = match outcome {
         Outcome::Click => !shown.redirected,
         Outcome::Feedback(_) => shown.feedback_score.is_none(),
     };
     if !first {
-        return;
+        return false;
     }
     let context = Context::of_stored_request(&before.request_attributes);
     state
@@ -77,6 +77,7 @@ pub(crate) fn outcome(
         .write()
         .unwrap_or_else(|e| e.into_inner())
         .record_outcome(&context, service, rank_of(shown.rank), outcome);
+    true
 }
 
 /// Rebuilds the learner from the stored history; returns how many recommendations were read.

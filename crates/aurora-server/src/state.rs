@@ -210,6 +210,15 @@ impl AppState {
         self.compat.recommender()
     }
 
+    /// [`AppState::understander`] from async code: the first call builds the engine on a
+    /// blocking thread.
+    pub(crate) async fn understander_ready(&self) -> Result<Arc<Understander>, ApiError> {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || state.understander())
+            .await
+            .map_err(|e| ApiError::internal(&format!("the intent engine failed to start: {e}")))
+    }
+
     /// The same state with an intent engine built elsewhere (shared between states, or with
     /// another calibration) instead of a lazily built default.
     pub fn with_understander(mut self, understander: Arc<Understander>) -> Self {

@@ -587,14 +587,7 @@ async fn guide_page(
                 ),
             ));
         };
-        let understander = {
-            let s = state.clone();
-            tokio::task::spawn_blocking(move || s.understander())
-                .await
-                .map_err(|e| {
-                    ApiError::internal(&format!("the intent engine failed to start: {e}"))
-                })?
-        };
+        let understander = state.understander_ready().await?;
         let opts = GuideOptions {
             lang: Some(lang),
             limit: RESULTS,

@@ -118,14 +118,13 @@ pub(super) async fn feedback(
     if r.client_id != caller.clone().unwrap_or_default() {
         return Err(not_found(id));
     }
-    let Some(shown) = r.services.iter().find(|s| s.service_id == service_id) else {
+    if !r.services.iter().any(|s| s.service_id == service_id) {
         return Err(ApiError::for_field(
             ErrorCode::NotFound,
             "service_id",
             format!("service {service_id} was not part of recommendation {id}"),
         ));
-    };
-    let learned = !r.client_id.is_empty() && shown.feedback_score.is_none();
+    }
     let store = state.compat.store.as_ref().ok_or_else(|| not_found(id))?;
     let outcome = store
         .record_feedback(&Feedback {
@@ -138,7 +137,7 @@ pub(super) async fn feedback(
     if outcome != FeedbackOutcome::Recorded {
         return Err(not_found(id));
     }
-    crate::learning::outcome(&state, &r, &service_id, Outcome::Feedback(score as i8));
+    let learned = crate::learning::outcome(&state, &r, &service_id, Outcome::Feedback(score as i8));
     Ok((
         StatusCode::OK,
         axum::Json(json!({"recorded": true, "learned": learned})),
@@ -159,13 +158,13 @@ pub(super) async fn click(
     // whoever reports it: like a followed tracking link, it needs the unguessable id.
     client(&state, &headers).await?;
     let r = load(&state, id).await?;
-    let Some(shown) = r.services.iter().find(|s| s.service_id == service_id) else {
+    if !r.services.iter().any(|s| s.service_id == service_id) {
         return Err(ApiError::for_field(
             ErrorCode::NotFound,
             "service_id",
             format!("service {service_id} was not part of recommendation {id}"),
         ));
-    };
+    }
     let service = state.store.service(&service_id).await?;
     if !service.is_some_and(|s| s.channels.iter().any(|c| c.channel_id == channel_id)) {
         return Err(ApiError::for_field(
@@ -177,10 +176,7 @@ pub(super) async fn click(
     let store = state.compat.store.as_ref().ok_or_else(|| not_found(id))?;
     let outcome = store.record_redirect(id, &service_id, &channel_id).await?;
     let first = outcome == RedirectOutcome::Recorded;
-    let learned = first && !r.client_id.is_empty() && !shown.redirected;
-    if first {
-        crate::learning::outcome(&state, &r, &service_id, Outcome::Click);
-    }
+    let learned = first && crate::learning::outcome(&state, &r, &service_id, Outcome::Click);
     Ok((
         StatusCode::OK,
         axum::Json(json!({"recorded": first, "learned": learned})),

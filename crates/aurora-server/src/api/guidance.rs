@@ -96,12 +96,7 @@ pub(super) async fn guidance(
             "the guidance index is still being built",
         )
     })?;
-    let understander = {
-        let s = state.clone();
-        tokio::task::spawn_blocking(move || s.understander())
-            .await
-            .map_err(|e| ApiError::internal(&format!("the intent engine failed to start: {e}")))?
-    };
+    let understander = state.understander_ready().await?;
     let seed = uuid::Uuid::new_v4().as_u64_pair().0;
     let guidance = engine
         .guide(state.store.as_ref(), understander, &situation, &opts, seed)

@@ -53,7 +53,7 @@ pub(super) async fn feedback(
         Ok(FeedbackOutcome::Recorded) => {
             if let Some(before) = &before {
                 for (service, score) in &input.services {
-                    crate::learning::outcome(
+                    let _ = crate::learning::outcome(
                         &state,
                         before,
                         service,

@@ -77,7 +77,12 @@ pub(super) async fn redirect(State(state): State<AppState>, uri: Uri) -> Respons
                             s.redirected = false;
                         }
                     }
-                    crate::learning::outcome(&state, &before, &input.service_id, Outcome::Click);
+                    let _ = crate::learning::outcome(
+                        &state,
+                        &before,
+                        &input.service_id,
+                        Outcome::Click,
+                    );
                 }
                 Ok(None) => {}
                 Err(e) => return store_error(e),
