@@ -84,14 +84,27 @@ error_codes! {
     MalformedRequest => ("malformed_request", BAD_REQUEST, "Malformed request");
     /// The `Authorization` header names no valid API client (HTTP Basic `client_id:secret`).
     Unauthorized => ("unauthorized", UNAUTHORIZED, "Unauthorized");
+    /// The endpoint needs a signed-in person (the session cookie) and there is none, or it
+    /// has ended.
+    Unauthenticated => ("unauthenticated", UNAUTHORIZED, "Sign-in required");
+    /// A state-changing request with the session cookie lacks the session's CSRF token
+    /// (`X-CSRF-Token` header or `csrf` form field).
+    CsrfFailed => ("csrf_failed", FORBIDDEN, "CSRF token missing or wrong");
+    /// The caller is known but not allowed to do this (no consent, no mandate, not the owner).
+    Forbidden => ("forbidden", FORBIDDEN, "Forbidden");
     /// No such route, or no such (published) record.
     NotFound => ("not_found", NOT_FOUND, "Not found");
     /// The route exists but not with this method.
     MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed");
+    /// The request conflicts with the current state (for example an e-mail address already in
+    /// use, or a change made meanwhile by someone else).
+    Conflict => ("conflict", CONFLICT, "Conflict");
     /// The request body is larger than the server accepts.
     PayloadTooLarge => ("payload_too_large", PAYLOAD_TOO_LARGE, "Payload too large");
     /// The request body has a media type other than JSON.
     UnsupportedMediaType => ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "Unsupported media type");
+    /// Too many attempts (sign-in, sign-up); retry after `Retry-After` seconds.
+    TooManyRequests => ("too_many_requests", TOO_MANY_REQUESTS, "Too many requests");
     /// The request did not complete in time; retry later.
     Timeout => ("timeout", SERVICE_UNAVAILABLE, "Request timed out");
     /// A dependency (the database) is unreachable or the server is not ready; retry later.
@@ -109,7 +122,9 @@ impl ErrorCode {
     /// Whether the response carries `Retry-After`.
     fn retry_after(self) -> Option<u32> {
         match self {
-            ErrorCode::Timeout | ErrorCode::Unavailable => Some(RETRY_AFTER_SECS),
+            ErrorCode::Timeout | ErrorCode::Unavailable | ErrorCode::TooManyRequests => {
+                Some(RETRY_AFTER_SECS)
+            }
             ErrorCode::InvalidParameter
             | ErrorCode::UnknownParameter
             | ErrorCode::InvalidField
@@ -118,6 +133,10 @@ impl ErrorCode {
             | ErrorCode::TextTooLong
             | ErrorCode::MalformedRequest
             | ErrorCode::Unauthorized
+            | ErrorCode::Unauthenticated
+            | ErrorCode::CsrfFailed
+            | ErrorCode::Forbidden
+            | ErrorCode::Conflict
             | ErrorCode::NotFound
             | ErrorCode::MethodNotAllowed
             | ErrorCode::PayloadTooLarge

@@ -1,6 +1,7 @@
 //! UI strings of the web pages, from Fluent files compiled into the binary.
 //!
-//! `locales/{fi,sv,en}/main.ftl` and `guide.ftl` (the guidance page) are embedded with
+//! `locales/{fi,sv,en}/main.ftl`, `guide.ftl` (the guidance page) and the twin pages' files
+//! (`account`, `twin`, `consent`, `oauth`) are embedded with
 //! `include_str!`, concatenated and parsed once. Every message exists in all three languages
 //! (a unit test checks this and that every message a template uses exists). Unicode isolation
 //! marks are off: all three languages are left-to-right and the marks would end up inside
@@ -17,17 +18,41 @@ use unic_langid::LanguageIdentifier;
 const FI: &str = concat!(
     include_str!("../locales/fi/main.ftl"),
     "\n",
-    include_str!("../locales/fi/guide.ftl")
+    include_str!("../locales/fi/guide.ftl"),
+    "\n",
+    include_str!("../locales/fi/account.ftl"),
+    "\n",
+    include_str!("../locales/fi/twin.ftl"),
+    "\n",
+    include_str!("../locales/fi/consent.ftl"),
+    "\n",
+    include_str!("../locales/fi/oauth.ftl")
 );
 const SV: &str = concat!(
     include_str!("../locales/sv/main.ftl"),
     "\n",
-    include_str!("../locales/sv/guide.ftl")
+    include_str!("../locales/sv/guide.ftl"),
+    "\n",
+    include_str!("../locales/sv/account.ftl"),
+    "\n",
+    include_str!("../locales/sv/twin.ftl"),
+    "\n",
+    include_str!("../locales/sv/consent.ftl"),
+    "\n",
+    include_str!("../locales/sv/oauth.ftl")
 );
 const EN: &str = concat!(
     include_str!("../locales/en/main.ftl"),
     "\n",
-    include_str!("../locales/en/guide.ftl")
+    include_str!("../locales/en/guide.ftl"),
+    "\n",
+    include_str!("../locales/en/account.ftl"),
+    "\n",
+    include_str!("../locales/en/twin.ftl"),
+    "\n",
+    include_str!("../locales/en/consent.ftl"),
+    "\n",
+    include_str!("../locales/en/oauth.ftl")
 );
 
 type Bundle = FluentBundle<FluentResource>;

@@ -77,13 +77,17 @@
 //! their engines arrive.
 #![warn(missing_docs)]
 
+mod account;
 mod api;
 mod body;
 mod compat;
 mod error;
 mod i18n;
+mod handover;
 mod learning;
+mod me;
 mod middleware;
+mod oauth;
 mod openapi;
 mod ops;
 mod params;
@@ -98,6 +102,7 @@ use axum::routing::get;
 use axum::Router;
 
 pub use compat::CompatConfig;
+pub use me::TwinSettings;
 pub use error::{
     ApiError, ErrorCode, FieldError, PROBLEM_JSON, PROBLEM_TYPE_BASE, RETRY_AFTER_SECS,
 };
@@ -116,6 +121,10 @@ pub fn router(state: AppState) -> Router {
         .merge(openapi::routes())
         .merge(web::routes())
         .merge(web::guide::routes())
+        .merge(me::routes())
+        .merge(account::routes())
+        .merge(oauth::routes())
+        .merge(handover::routes())
         .fallback(middleware::not_found)
         .method_not_allowed_fallback(middleware::method_not_allowed)
         .with_state(state);

@@ -55,6 +55,8 @@ pub struct AppState {
     pub(crate) web_guide: Arc<crate::web::guide::GuideState>,
     /// The embedding model and where service vectors are kept, if vectors are on.
     vectors: Option<Vectors>,
+    /// The digital twin, consent and authorization surfaces (issue 5), when enabled.
+    twin: Option<Arc<crate::me::TwinState>>,
     /// Published services and channels read for answers, by id; emptied whenever the index
     /// is rebuilt (that is, whenever the catalogue changed), so it is never staler than the
     /// index that chose the services.
@@ -156,8 +158,26 @@ impl AppState {
             learner: Arc::new(RwLock::new(OutcomeLearner::new(LearnerConfig::default()))),
             web_guide: Arc::default(),
             vectors: None,
+            twin: None,
             docs: Arc::new(DocCache::default()),
         }
+    }
+
+    /// The same state with the digital twin, consent and authorization surfaces enabled
+    /// over `store` (which keeps every twin table), with `keys` and `settings`.
+    pub fn with_twin(
+        mut self,
+        store: Arc<aurora_store::SqlStore>,
+        keys: aurora_twin::keys::TwinKeys,
+        settings: crate::me::TwinSettings,
+    ) -> Self {
+        self.twin = Some(Arc::new(crate::me::TwinState::new(store, keys, settings)));
+        self
+    }
+
+    /// The twin surfaces, if enabled.
+    pub(crate) fn twin_state(&self) -> Option<&Arc<crate::me::TwinState>> {
+        self.twin.as_ref()
     }
 
     /// The same state with another outcome-learner configuration (e.g. exploration on).

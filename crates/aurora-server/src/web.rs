@@ -234,7 +234,7 @@ fn html(status: StatusCode, lang: Lang, page: &impl Template) -> Response {
 }
 
 /// An error page in `lang` for an API error (store unavailable, not found …).
-fn error_page(lang: Lang, error: &ApiError) -> Response {
+pub(crate) fn error_page(lang: Lang, error: &ApiError) -> Response {
     let (title, text) = match error.code {
         ErrorCode::NotFound | ErrorCode::InvalidParameter => {
             ("error-not-found-title", "error-not-found-text")
@@ -242,6 +242,10 @@ fn error_page(lang: Lang, error: &ApiError) -> Response {
         ErrorCode::Unavailable | ErrorCode::Timeout => {
             ("error-unavailable-title", "error-unavailable-text")
         }
+        ErrorCode::Unauthenticated | ErrorCode::CsrfFailed | ErrorCode::Forbidden => {
+            ("error-forbidden-title", "error-forbidden-text")
+        }
+        ErrorCode::TooManyRequests => ("error-too-many-title", "error-too-many-text"),
         // The body-related codes cannot arise on the GET-only pages; listed for exhaustiveness.
         ErrorCode::UnknownParameter
         | ErrorCode::InvalidField
@@ -253,6 +257,7 @@ fn error_page(lang: Lang, error: &ApiError) -> Response {
         | ErrorCode::PayloadTooLarge
         | ErrorCode::UnsupportedMediaType
         | ErrorCode::Unauthorized
+        | ErrorCode::Conflict
         | ErrorCode::Internal => ("error-internal-title", "error-internal-text"),
     };
     let status = match error.code {
@@ -270,7 +275,10 @@ fn error_page(lang: Lang, error: &ApiError) -> Response {
         text: tr.t(text),
     };
     let mut response = html(status, lang, &page);
-    if matches!(error.code, ErrorCode::Unavailable | ErrorCode::Timeout) {
+    if matches!(
+        error.code,
+        ErrorCode::Unavailable | ErrorCode::Timeout | ErrorCode::TooManyRequests
+    ) {
         response.headers_mut().insert(
             header::RETRY_AFTER,
             HeaderValue::from(crate::error::RETRY_AFTER_SECS),

@@ -1,7 +1,8 @@
 //! Aurora's persistence.
 //!
 //! This crate owns the store traits ([`CatalogStore`]; [`RecommendationStore`] for the
-//! recommender API's clients, recommendations and session transfer) and their one SQL
+//! recommender API's clients, recommendations and session transfer; [`people::PersonStore`]
+//! and the other twin stores of issue 5, see `docs/twin-design.md`) and their one SQL
 //! implementation,
 //! [`SqlStore`], which serves both embedded SQLite (the default: one WAL-mode file in the data
 //! directory) and PostgreSQL (scale-out) through sqlx's `Any` driver, so every query is written
@@ -14,6 +15,11 @@
 
 mod api;
 pub mod embeddings;
+pub mod people;
+pub mod accounts;
+pub mod consent;
+pub mod oauth;
+pub mod twin;
 mod recommend;
 mod sql;
 

@@ -20,6 +20,11 @@
 
 mod embeddings;
 mod migrate;
+mod people;
+mod accounts;
+mod consent;
+mod oauth;
+mod twin;
 mod query;
 mod recommend;
 mod records;

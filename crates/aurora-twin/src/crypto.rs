@@ -199,6 +199,11 @@ impl MasterKey {
         }
     }
 
+    /// The raw bytes, for writing the key file.
+    pub(crate) fn expose_bytes(&self) -> &[u8; KEY_LEN] {
+        &self.bytes
+    }
+
     /// The fingerprint stored with every key this master wraps.
     pub fn key_id(&self) -> KeyId {
         let mut h = Sha256::new();
@@ -233,6 +238,11 @@ impl DataKey {
         Ok(Self {
             bytes: random_bytes()?,
         })
+    }
+
+    #[cfg(test)]
+    pub(crate) fn expose_bytes(&self) -> &[u8; KEY_LEN] {
+        &self.bytes
     }
 
     fn cipher(&self) -> XChaCha20Poly1305 {

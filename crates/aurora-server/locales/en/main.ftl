@@ -82,6 +82,10 @@ error-unavailable-title = The service is not available right now
 error-unavailable-text = Please try again in a moment.
 error-internal-title = An error occurred
 error-internal-text = The page could not be shown. The error has been logged.
+error-forbidden-title = Access denied
+error-forbidden-text = You are not allowed to do this, or your session has ended. Sign in and try again.
+error-too-many-title = Too many attempts
+error-too-many-text = Wait a moment and then try again.
 
 # API documentation page (/{lang}/api)
 apidocs-title = API documentation

@@ -82,6 +82,10 @@ error-unavailable-title = Palvelu ei ole juuri nyt käytettävissä
 error-unavailable-text = Yritä hetken kuluttua uudelleen.
 error-internal-title = Tapahtui virhe
 error-internal-text = Sivua ei voitu näyttää. Virhe on kirjattu.
+error-forbidden-title = Ei pääsyä
+error-forbidden-text = Sinulla ei ole oikeutta tähän toimintoon, tai istuntosi on päättynyt. Kirjaudu sisään ja yritä uudelleen.
+error-too-many-title = Liian monta yritystä
+error-too-many-text = Odota hetki ja yritä sitten uudelleen.
 
 # Rajapintadokumentaatio (/{lang}/api)
 apidocs-title = Rajapintadokumentaatio

@@ -82,6 +82,10 @@ error-unavailable-title = Tjänsten är inte tillgänglig just nu
 error-unavailable-text = Försök igen om en stund.
 error-internal-title = Ett fel inträffade
 error-internal-text = Sidan kunde inte visas. Felet har loggats.
+error-forbidden-title = Ingen åtkomst
+error-forbidden-text = Du har inte rätt till den här åtgärden, eller så har din session upphört. Logga in och försök igen.
+error-too-many-title = För många försök
+error-too-many-text = Vänta en stund och försök sedan igen.
 
 # API-dokumentation (/{lang}/api)
 apidocs-title = API-dokumentation

@@ -58,6 +58,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/guidance"),
     ("POST", "/api/v1/feedback"),
     ("POST", "/api/v1/clicks"),
+    ("GET", "/api/v1/me/session"),
+    ("DELETE", "/api/v1/me/session"),
     ("POST", "/service-recommender/v1/recommend_service"),
     ("POST", "/service-recommender/v1/text_search"),
     ("POST", "/service-recommender/v1/recommendation_feedback"),

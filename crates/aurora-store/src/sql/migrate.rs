@@ -50,6 +50,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0003_embeddings.sql"),
         postgres: include_str!("../../migrations/postgres/0003_embeddings.sql"),
     },
+    Migration {
+        version: 4,
+        name: "people",
+        sqlite: include_str!("../../migrations/sqlite/0004_people.sql"),
+        postgres: include_str!("../../migrations/postgres/0004_people.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

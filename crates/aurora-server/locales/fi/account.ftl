@@ -1,0 +1,1 @@
+## Area: account (docs/twin-design.md)

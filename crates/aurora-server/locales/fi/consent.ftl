@@ -1,0 +1,1 @@
+## Area: consent (docs/twin-design.md)

@@ -1,0 +1,1 @@
+## Area: oauth (docs/twin-design.md)

@@ -1,0 +1,1 @@
+## Area: twin (docs/twin-design.md)

@@ -1,0 +1,1 @@
+//! (issue 5, see docs/twin-design.md: being written)
