@@ -43,6 +43,12 @@ pub struct Global {
 }
 
 impl Global {
+    /// The twin key file: the flag, or DATA_DIR/twin-keys.json.
+    pub fn twin_keys_path(&self, flag: Option<&std::path::Path>) -> PathBuf {
+        flag.map(std::path::Path::to_path_buf)
+            .unwrap_or_else(|| self.data_dir.join("twin-keys.json"))
+    }
+
     /// The database URL to use, creating the data directory for the SQLite default.
     pub fn database_url(&self) -> anyhow::Result<String> {
         if let Some(url) = &self.database_url {
@@ -81,6 +87,11 @@ pub enum Command {
     Train(TrainCommand),
     /// Manage the recommender API's clients and session-transfer receivers.
     Client(crate::client::ClientArgs),
+    /// Manage member services: the organisations' services that receive twin attributes
+    /// through OAuth 2.1 / OpenID Connect and hand-overs, with the person's consent.
+    Member(crate::member::MemberArgs),
+    /// Digital-twin administration: master-key rotation, company twins.
+    Twin(crate::twin::Args),
     /// Intent-engine data tools.
     #[command(subcommand)]
     Nlu(NluCommand),
@@ -201,6 +212,54 @@ pub struct ServeArgs {
     /// so that outcome learning sees evidence it would otherwise never get; off by default.
     #[arg(long, env = "AURORA_EXPLORATION")]
     pub exploration: bool,
+
+    /// The digital twin's key file (master keys, signing key, secret; JSON, mode 0600).
+    /// Default: DATA_DIR/twin-keys.json, created with fresh keys on first start. Rotate the
+    /// master key with `aurora twin rotate-key`.
+    #[arg(long, env = "AURORA_TWIN_KEYS_FILE", value_name = "FILE")]
+    pub twin_keys: Option<PathBuf>,
+
+    /// Directory where outgoing mail (e-mail verification and change links) is written, one
+    /// RFC 5322 `.eml` file per message, for the site's mail transfer agent to deliver.
+    /// Default: DATA_DIR/outbox.
+    #[arg(long, env = "AURORA_MAIL_OUTBOX", value_name = "DIR")]
+    pub mail_outbox: Option<PathBuf>,
+
+    /// The `From` address of outgoing mail. Default: `Aurora <no-reply@HOST>` of the public URL.
+    #[arg(long, env = "AURORA_MAIL_FROM", value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
+
+    /// Sign-in through an external OpenID Connect provider: its issuer URL. Register
+    /// `<public URL>/{fi,sv,en}/account/oidc/callback` as redirect URIs there.
+    #[arg(
+        long,
+        env = "AURORA_OIDC_ISSUER",
+        value_name = "URL",
+        requires = "oidc_client_id"
+    )]
+    pub oidc_issuer: Option<String>,
+
+    /// Aurora's client id at the OpenID provider.
+    #[arg(
+        long,
+        env = "AURORA_OIDC_CLIENT_ID",
+        value_name = "ID",
+        requires = "oidc_issuer"
+    )]
+    pub oidc_client_id: Option<String>,
+
+    /// A file holding Aurora's client secret at the OpenID provider (or set
+    /// AURORA_OIDC_CLIENT_SECRET; never pass secrets as arguments).
+    #[arg(long, value_name = "FILE")]
+    pub oidc_client_secret_file: Option<PathBuf>,
+
+    /// The provider's name on the sign-in page.
+    #[arg(long, env = "AURORA_OIDC_NAME", default_value = "Suomi.fi")]
+    pub oidc_name: String,
+
+    /// How long a sign-in session lasts, in minutes.
+    #[arg(long, env = "AURORA_SESSION_MINUTES", default_value_t = 720, value_parser = clap::value_parser!(u32).range(5..=43200))]
+    pub session_minutes: u32,
 
     #[command(flatten)]
     pub recommender: crate::client::RecommenderServeArgs,

@@ -12,9 +12,11 @@ mod client;
 mod eval_guide;
 mod eval_intent;
 mod import;
+mod member;
 mod nlu_vectors;
 mod progress;
 mod serve;
+mod twin;
 mod understand;
 mod vectors;
 
@@ -55,6 +57,8 @@ fn main() -> ExitCode {
             }) => eval_guide::run_search(a).await,
             Command::Train(TrainCommand::Relevance(a)) => eval_guide::run_train(a).await,
             Command::Client(a) => client::run(&cli.global, a).await,
+            Command::Member(a) => member::run(&cli.global, a).await,
+            Command::Twin(a) => twin::run(&cli.global, a).await,
             Command::Nlu(NluCommand::BuildVectors(a)) => nlu_vectors::run(a),
         }
     });

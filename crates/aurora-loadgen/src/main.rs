@@ -28,9 +28,13 @@ enum Scenario {
     Search,
     Understand,
     Mix,
+    /// `GET /api/v1/member/attributes` with `--bearer`: a member service reading the twin
+    /// attributes a person consented to.
+    MemberAttributes,
 }
 
-/// Closed-loop HTTP load generator for Aurora.
+/// HTTP load generator for Aurora: closed loop (as fast as answered), or open loop at a
+/// fixed rate (`--rate`).
 #[derive(Debug, Parser)]
 #[command(name = "aurora-loadgen", version)]
 struct Args {
@@ -58,6 +62,14 @@ struct Args {
     /// Seed of the request generator.
     #[arg(long, default_value_t = 7)]
     seed: u64,
+    /// Open loop: send this many requests per second in total, on a fixed schedule, instead
+    /// of as fast as the server answers. Latency is measured from each request's scheduled
+    /// time, so a stalled server shows as latency (no coordinated omission).
+    #[arg(long)]
+    rate: Option<f64>,
+    /// An OAuth access token for `--scenario member-attributes`.
+    #[arg(long, env = "AURORA_LOADGEN_BEARER")]
+    bearer: Option<String>,
 }
 
 const METERS: [&str; 10] = [
@@ -151,6 +163,7 @@ struct Requests {
     rng: Rng,
     scenario: Scenario,
     auth: Option<String>,
+    bearer: Option<String>,
     municipalities: Vec<String>,
     host: String,
 }
@@ -207,6 +220,12 @@ impl Requests {
                     false,
                 )
             }
+            Scenario::MemberAttributes => format!(
+                "GET /api/v1/member/attributes HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\n\r\n",
+                self.host,
+                self.bearer.as_deref().unwrap_or_default()
+            )
+            .into_bytes(),
             Scenario::Mix => unreachable!("resolved above"),
         }
     }
@@ -293,11 +312,24 @@ async fn worker(
     mut requests: Requests,
     measure_from: Instant,
     stop_at: Instant,
+    interval: Option<Duration>,
 ) -> Tally {
     let mut tally = Tally::default();
     let mut buf = Vec::with_capacity(64 * 1024);
     let mut stream: Option<TcpStream> = None;
+    let mut next_at = Instant::now();
     while Instant::now() < stop_at {
+        // Open loop: wait for the slot; a late answer eats into the next slots rather than
+        // postponing them, and the latency counts from the slot.
+        let scheduled = match interval {
+            Some(every) => {
+                tokio::time::sleep_until(next_at.into()).await;
+                let slot = next_at;
+                next_at += every;
+                slot
+            }
+            None => Instant::now(),
+        };
         let s = match stream.as_mut() {
             Some(s) => s,
             None => match TcpStream::connect(&args_addr).await {
@@ -313,7 +345,7 @@ async fn worker(
             },
         };
         let req = requests.next();
-        let started = Instant::now();
+        let started = scheduled;
         let result = async {
             s.write_all(&req).await?;
             read_response(s, &mut buf).await
@@ -351,12 +383,23 @@ async fn main() -> Result<()> {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
+    if args.scenario == Scenario::MemberAttributes && args.bearer.is_none() {
+        bail!("--scenario member-attributes needs --bearer");
+    }
+    let interval = match args.rate {
+        Some(r) if r.is_finite() && r > 0.0 => {
+            Some(Duration::from_secs_f64(args.connections as f64 / r))
+        }
+        Some(r) => bail!("--rate must be a positive number, got {r}"),
+        None => None,
+    };
     let mut handles = Vec::new();
     for c in 0..args.connections {
         let requests = Requests {
             rng: Rng(args.seed.wrapping_mul(1000).wrapping_add(c as u64)),
             scenario: args.scenario,
             auth: args.auth.clone(),
+            bearer: args.bearer.clone(),
             municipalities: municipalities.clone(),
             host: args.addr.clone(),
         };
@@ -365,6 +408,7 @@ async fn main() -> Result<()> {
             requests,
             measure_from,
             stop_at,
+            interval,
         )));
     }
     let mut all = Tally::default();
@@ -389,6 +433,7 @@ async fn main() -> Result<()> {
     let summary = serde_json::json!({
         "scenario": format!("{:?}", args.scenario).to_lowercase(),
         "connections": args.connections,
+        "target_rate_per_s": args.rate,
         "duration_s": args.duration,
         "requests": n,
         "requests_per_s": (n as f64 / seconds * 10.0).round() / 10.0,
@@ -434,6 +479,7 @@ mod tests {
             rng: Rng(1),
             scenario: Scenario::Mix,
             auth: Some("id:secret".into()),
+            bearer: None,
             municipalities: vec!["091".into()],
             host: "127.0.0.1:8080".into(),
         };
@@ -453,5 +499,10 @@ mod tests {
                 assert!(body.is_empty());
             }
         }
+        r.scenario = Scenario::MemberAttributes;
+        r.bearer = Some("tok".into());
+        let req = String::from_utf8(r.next()).expect("utf-8");
+        assert!(req.starts_with("GET /api/v1/member/attributes HTTP/1.1\r\n"));
+        assert!(req.contains("\r\nAuthorization: Bearer tok\r\n") && req.ends_with("\r\n\r\n"));
     }
 }

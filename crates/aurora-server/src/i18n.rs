@@ -1,7 +1,7 @@
 //! UI strings of the web pages, from Fluent files compiled into the binary.
 //!
 //! `locales/{fi,sv,en}/main.ftl`, `guide.ftl` (the guidance page) and the twin pages' files
-//! (`account`, `twin`, `consent`, `oauth`) are embedded with
+//! (`account`, `twin`, `consent`, `oauth`, `me`) are embedded with
 //! `include_str!`, concatenated and parsed once. Every message exists in all three languages
 //! (a unit test checks this and that every message a template uses exists). Unicode isolation
 //! marks are off: all three languages are left-to-right and the marks would end up inside
@@ -26,7 +26,9 @@ const FI: &str = concat!(
     "\n",
     include_str!("../locales/fi/consent.ftl"),
     "\n",
-    include_str!("../locales/fi/oauth.ftl")
+    include_str!("../locales/fi/oauth.ftl"),
+    "\n",
+    include_str!("../locales/fi/me.ftl")
 );
 const SV: &str = concat!(
     include_str!("../locales/sv/main.ftl"),
@@ -39,7 +41,9 @@ const SV: &str = concat!(
     "\n",
     include_str!("../locales/sv/consent.ftl"),
     "\n",
-    include_str!("../locales/sv/oauth.ftl")
+    include_str!("../locales/sv/oauth.ftl"),
+    "\n",
+    include_str!("../locales/sv/me.ftl")
 );
 const EN: &str = concat!(
     include_str!("../locales/en/main.ftl"),
@@ -52,7 +56,9 @@ const EN: &str = concat!(
     "\n",
     include_str!("../locales/en/consent.ftl"),
     "\n",
-    include_str!("../locales/en/oauth.ftl")
+    include_str!("../locales/en/oauth.ftl"),
+    "\n",
+    include_str!("../locales/en/me.ftl")
 );
 
 type Bundle = FluentBundle<FluentResource>;

@@ -82,8 +82,8 @@ mod api;
 mod body;
 mod compat;
 mod error;
-mod i18n;
 mod handover;
+mod i18n;
 mod learning;
 mod me;
 mod middleware;
@@ -101,12 +101,14 @@ use std::future::Future;
 use axum::routing::get;
 use axum::Router;
 
+pub use account::{AccountSettings, MailMessage, Mailer, MemoryMailer, OidcSettings, OutboxMailer};
 pub use compat::CompatConfig;
-pub use me::TwinSettings;
 pub use error::{
     ApiError, ErrorCode, FieldError, PROBLEM_JSON, PROBLEM_TYPE_BASE, RETRY_AFTER_SECS,
 };
+pub use me::TwinSettings;
 pub use middleware::{BODY_LIMIT_BYTES, REQUEST_TIMEOUT};
+pub use oauth::notices::{start_deletion_notice_worker, NoticeWorkerConfig};
 pub use state::AppState;
 pub use telemetry::{REQUESTS_TOTAL, REQUEST_DURATION};
 
@@ -140,9 +142,13 @@ pub async fn serve(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "serving HTTP");
     }
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    // Connection info: the sign-in throttle counts per client address.
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
     tracing::info!("HTTP server stopped");
     Ok(())
 }

@@ -10,6 +10,8 @@ mod fixtures; // a few real PTV services plus labelled synthetic ones
 mod browser; // headless Chromium against a real socket (only with AURORA_CHROMIUM)
 #[path = "http/browser_guide.rs"]
 mod browser_guide; // the guide page driven in Chromium, checked with axe-core (AURORA_CHROMIUM)
+#[path = "support/browser.rs"]
+mod browser_support; // the headless Chromium driver and axe-core, shared with tests/me_pages.rs
 #[path = "http/catalog.rs"]
 mod catalog; // channels and organisations
 #[path = "http/codes.rs"]

@@ -1,1 +1,72 @@
-## Area: account (docs/twin-design.md)
+## Area: account (docs/twin-design.md): sign-in, sign-up, the account page and account mail.
+
+account-errors-heading = There is a problem
+account-field-email = E-mail address
+account-field-password = Password
+account-field-current-password = Current password
+account-field-new-password = New password
+account-field-new-email = New e-mail address
+account-password-hint = At least 12 characters. A few words with spaces work well. It must not contain your e-mail address or be one character repeated.
+account-login-title = Sign in
+account-login-submit = Sign in
+account-login-link-intro = You signed in with another service whose e-mail address has an account here. Sign in with this account's password to connect them.
+account-login-oidc = Sign in with an external identity provider
+account-login-to-signup = Create an account
+account-login-throttled = { $minutes ->
+    [one] Too many failed attempts. Try again in a minute.
+   *[other] Too many failed attempts. Try again in { $minutes } minutes.
+}
+account-login-failed = The e-mail address or the password is wrong.
+account-login-unverified = Confirm your e-mail address first with the link we sent you.
+account-signup-title = Create an account
+account-signup-intro = We send a link to your e-mail address. Open it to confirm the address before you sign in.
+account-signup-submit = Create account
+account-signup-to-login = Sign in
+account-signup-done-title = Check your e-mail
+account-signup-done = If the address can be used, we have sent a link to it. Open the link to confirm your address.
+account-error-email = Enter an e-mail address such as name@example.fi.
+account-password-too-short = The password must have at least 12 characters.
+account-password-too-long = The password must have at most 128 characters.
+account-password-contains-email = The password must not contain your e-mail address.
+account-password-repeated = The password must not be one character repeated.
+account-error-generic = Check the information you entered.
+account-error-current-password = The current password is wrong, or you need to enter it.
+account-error-link = The link is not valid for this account, or it has been used or has expired.
+account-error-conflict = The address is already in use.
+account-verify-title = Confirm e-mail address
+account-verify-ok = Your e-mail address is confirmed. You can now sign in.
+account-verify-failed = The link is not valid, or it has been used or has expired.
+account-settings-title = Your account
+account-settings-email = E-mail address:
+account-settings-no-local = You sign in through an external identity provider.
+account-password-heading = Change password
+account-password-submit = Change password
+account-password-changed = Your password has been changed. You have been signed out everywhere else.
+account-email-heading = Change e-mail address
+account-email-submit = Send confirmation link
+account-email-sent = We have sent a link to the new address. Open it while signed in to this account.
+account-email-confirm-title = Confirm new e-mail address
+account-email-confirm-intro = Confirm that this account's e-mail address is changed to the address this link was sent to.
+account-email-confirm-submit = Change e-mail address
+account-email-changed = Your e-mail address has been changed.
+account-logout = Sign out
+account-logout-all = Sign out on all devices
+account-oidc-failed-title = Sign-in did not succeed
+account-oidc-state = The sign-in attempt has expired or was already used. Start again.
+account-oidc-denied = The identity provider did not confirm the sign-in.
+account-oidc-failed = The sign-in could not be verified. Start again.
+account-denied-title = The form could not be accepted
+account-denied-csrf = The form has expired or did not come from this service. Go back, reload the page and try again.
+account-error-title = Something went wrong
+account-error-unavailable = The service is temporarily unavailable. Try again in a moment.
+account-error-internal = An error occurred on our side. It has been logged.
+account-mail-signature = Aurora
+account-mail-not-you = If you did not ask for this, you can ignore this message.
+account-mail-verify-subject = Confirm your e-mail address
+account-mail-verify-body = Open the link below to confirm your e-mail address for your Aurora account. The link works for 24 hours.
+account-mail-exists-subject = Someone tried to register with your address
+account-mail-exists-body = Someone tried to create an Aurora account, or move an account, to this e-mail address. It already has an account, so nothing was changed.
+account-mail-change-subject = Confirm your new e-mail address
+account-mail-change-body = Open the link below while signed in to your Aurora account to make this your account's e-mail address. The link works for one hour.
+account-mail-changed-subject = Your e-mail address was changed
+account-mail-changed-body = The e-mail address of your Aurora account was changed, and this address is no longer used for it.

@@ -3,6 +3,7 @@
 site-name = Aurora
 site-tagline = Public services in one place
 skip-to-content = Skip to content
+nav-me = My data
 language-nav = Language
 footer-about = Aurora is an open-source implementation of the AuroraAI service network.
 footer-source = Service data: Finnish Service Catalogue (PTV).

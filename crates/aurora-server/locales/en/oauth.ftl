@@ -1,1 +1,19 @@
-## Area: oauth (docs/twin-design.md)
+## Area: oauth (docs/twin-design.md): the consent screen of member services.
+oauth-consent-title = Sharing your data with a service
+oauth-consent-asks = asks for your consent to use your data. Check what the service would get.
+oauth-purpose-heading = Purpose
+oauth-read-heading = The service may see this data
+oauth-store-heading = The service may save this data in your digital twin
+oauth-sensitive = sensitive
+oauth-valid-until = The consent is valid until
+oauth-withdraw-note = You can withdraw the consent at any time in your own data. Withdrawal takes effect at once, and the service is asked to delete what it received.
+oauth-approve = Allow
+oauth-deny = Do not allow
+oauth-error-title = The authorization request could not be handled
+oauth-error-unknown-client = The service is not recognised. Your data was not shared. Go back to the service and try again.
+oauth-error-redirect-uri = The service's return address is not registered. Your data was not shared, and you are not sent on.
+oauth-error-request = The request is not valid. Your data was not shared.
+oauth-error-csrf = The form could not be verified. Your data was not shared. Go back to the service and start again.
+oauth-error-session = Your session has ended. Go back to the service and start again.
+oauth-error-unavailable = The service is not available right now. Try again later.
+oauth-error-home = To the front page

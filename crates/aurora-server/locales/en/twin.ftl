@@ -1,1 +1,53 @@
-## Area: twin (docs/twin-design.md)
+## Area: twin (docs/twin-design.md): the person's twin, history, export, companies and mandates.
+## Attribute names and descriptions come from the registry (data/twin/attributes.json).
+
+twin-title = My digital twin
+twin-intro = The information you have saved about yourself. Only you see it; others see only what you have consented to share.
+twin-empty = You have not saved anything yet.
+twin-sensitive = Sensitive
+twin-version = Version { $version }
+twin-updated = Updated { $when }
+twin-save = Save
+twin-delete = Delete
+twin-delete-all = Delete all my information
+twin-delete-all-confirm = Delete every value of your twin? Their earlier values are removed from the history too.
+twin-deleted = Deleted.
+twin-saved = Saved.
+twin-conflict = The information was changed elsewhere meanwhile. Reload the page and try again.
+twin-invalid = The value is not valid: { $field }.
+twin-history = History of changes
+twin-history-set = Set
+twin-history-delete = Deleted
+twin-history-removed-value = (value deleted)
+twin-actor-person = You
+twin-actor-agent = Agent under a mandate
+twin-actor-service = Service
+twin-actor-operator = Administrator
+twin-export = Export my data
+twin-export-intro = Download everything Aurora holds about you as a machine-readable JSON file, or as an archive encrypted with a passphrase of your own.
+twin-export-json = Download (JSON)
+twin-export-encrypted = Download an encrypted archive
+twin-export-passphrase = Passphrase (at least 10 characters)
+twin-export-passphrase-short = The passphrase must be at least 10 characters long.
+twin-companies = Companies I may act for
+twin-companies-empty = You have no mandates to act for a company.
+twin-company-business-id = Business ID
+twin-mandates = Mandates
+twin-mandate-grant = Grant a mandate
+twin-mandate-revoke = Revoke
+twin-mandate-agent = Person
+twin-mandate-valid-from = Valid from
+twin-mandate-valid-until = Valid until
+twin-mandate-until-revoked = Until revoked
+twin-matter-twin_read = View the company's information
+twin-matter-twin_write = Change the company's information
+twin-matter-mandates = Manage mandates
+twin-mandate-state-active = Active
+twin-mandate-state-pending = Not yet valid
+twin-mandate-state-expired = Expired
+twin-mandate-state-revoked = Revoked
+twin-denied-no-mandate = You have no mandate for this company.
+twin-denied-matter = Your mandate does not cover this.
+twin-denied-expired = Your mandate has expired.
+twin-denied-revoked = Your mandate was revoked.
+twin-last-manager = This is the last mandate that can manage mandates. Grant another first.

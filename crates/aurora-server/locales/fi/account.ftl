@@ -1,1 +1,72 @@
-## Area: account (docs/twin-design.md)
+## Area: account (docs/twin-design.md): kirjautuminen, rekisteröityminen, tilisivu ja tilin viestit.
+
+account-errors-heading = Tiedoissa on ongelma
+account-field-email = Sähköpostiosoite
+account-field-password = Salasana
+account-field-current-password = Nykyinen salasana
+account-field-new-password = Uusi salasana
+account-field-new-email = Uusi sähköpostiosoite
+account-password-hint = Vähintään 12 merkkiä. Muutama sana välilyönnein toimii hyvin. Salasanassa ei saa olla sähköpostiosoitettasi, eikä se saa olla yhtä merkkiä toistettuna.
+account-login-title = Kirjaudu
+account-login-submit = Kirjaudu
+account-login-link-intro = Kirjauduit toisella palvelulla, jonka sähköpostiosoitteella on täällä tili. Yhdistä ne kirjautumalla tämän tilin salasanalla.
+account-login-oidc = Kirjaudu ulkoisella tunnistuspalvelulla
+account-login-to-signup = Luo tili
+account-login-throttled = { $minutes ->
+    [one] Liian monta epäonnistunutta yritystä. Yritä uudelleen minuutin kuluttua.
+   *[other] Liian monta epäonnistunutta yritystä. Yritä uudelleen { $minutes } minuutin kuluttua.
+}
+account-login-failed = Sähköpostiosoite tai salasana on väärin.
+account-login-unverified = Vahvista ensin sähköpostiosoitteesi lähettämällämme linkillä.
+account-signup-title = Luo tili
+account-signup-intro = Lähetämme linkin sähköpostiosoitteeseesi. Avaa se vahvistaaksesi osoitteen ennen kirjautumista.
+account-signup-submit = Luo tili
+account-signup-to-login = Kirjaudu
+account-signup-done-title = Tarkista sähköpostisi
+account-signup-done = Jos osoitetta voi käyttää, olemme lähettäneet siihen linkin. Avaa linkki vahvistaaksesi osoitteesi.
+account-error-email = Anna sähköpostiosoite muodossa nimi@esimerkki.fi.
+account-password-too-short = Salasanassa pitää olla vähintään 12 merkkiä.
+account-password-too-long = Salasanassa saa olla enintään 128 merkkiä.
+account-password-contains-email = Salasanassa ei saa olla sähköpostiosoitettasi.
+account-password-repeated = Salasana ei saa olla yhtä merkkiä toistettuna.
+account-error-generic = Tarkista antamasi tiedot.
+account-error-current-password = Nykyinen salasana on väärin, tai se puuttuu.
+account-error-link = Linkki ei kelpaa tälle tilille, tai se on jo käytetty tai vanhentunut.
+account-error-conflict = Osoite on jo käytössä.
+account-verify-title = Sähköpostiosoitteen vahvistus
+account-verify-ok = Sähköpostiosoitteesi on vahvistettu. Voit nyt kirjautua.
+account-verify-failed = Linkki ei kelpaa, tai se on jo käytetty tai vanhentunut.
+account-settings-title = Oma tili
+account-settings-email = Sähköpostiosoite:
+account-settings-no-local = Kirjaudut ulkoisella tunnistuspalvelulla.
+account-password-heading = Vaihda salasana
+account-password-submit = Vaihda salasana
+account-password-changed = Salasanasi on vaihdettu. Sinut on kirjattu ulos kaikkialla muualla.
+account-email-heading = Vaihda sähköpostiosoite
+account-email-submit = Lähetä vahvistuslinkki
+account-email-sent = Lähetimme linkin uuteen osoitteeseen. Avaa se ollessasi kirjautuneena tälle tilille.
+account-email-confirm-title = Vahvista uusi sähköpostiosoite
+account-email-confirm-intro = Vahvista, että tämän tilin sähköpostiosoitteeksi vaihdetaan osoite, johon tämä linkki lähetettiin.
+account-email-confirm-submit = Vaihda sähköpostiosoite
+account-email-changed = Sähköpostiosoitteesi on vaihdettu.
+account-logout = Kirjaudu ulos
+account-logout-all = Kirjaudu ulos kaikilta laitteilta
+account-oidc-failed-title = Kirjautuminen ei onnistunut
+account-oidc-state = Kirjautumisyritys on vanhentunut tai jo käytetty. Aloita alusta.
+account-oidc-denied = Tunnistuspalvelu ei vahvistanut kirjautumista.
+account-oidc-failed = Kirjautumista ei voitu varmentaa. Aloita alusta.
+account-denied-title = Lomaketta ei voitu hyväksyä
+account-denied-csrf = Lomake on vanhentunut tai se ei tullut tästä palvelusta. Palaa takaisin, lataa sivu uudelleen ja yritä uudelleen.
+account-error-title = Jokin meni vikaan
+account-error-unavailable = Palvelu ei ole hetkeen käytettävissä. Yritä hetken kuluttua uudelleen.
+account-error-internal = Meillä tapahtui virhe. Se on kirjattu lokiin.
+account-mail-signature = Aurora
+account-mail-not-you = Jos et pyytänyt tätä, voit jättää viestin huomiotta.
+account-mail-verify-subject = Vahvista sähköpostiosoitteesi
+account-mail-verify-body = Avaa alla oleva linkki vahvistaaksesi Aurora-tilisi sähköpostiosoitteen. Linkki toimii 24 tuntia.
+account-mail-exists-subject = Osoitteellasi yritettiin rekisteröityä
+account-mail-exists-body = Joku yritti luoda Aurora-tilin tai siirtää tilin tähän sähköpostiosoitteeseen. Osoitteella on jo tili, joten mitään ei muutettu.
+account-mail-change-subject = Vahvista uusi sähköpostiosoitteesi
+account-mail-change-body = Avaa alla oleva linkki ollessasi kirjautuneena Aurora-tilillesi, niin tästä tulee tilisi sähköpostiosoite. Linkki toimii tunnin.
+account-mail-changed-subject = Sähköpostiosoitteesi vaihdettiin
+account-mail-changed-body = Aurora-tilisi sähköpostiosoite vaihdettiin, eikä tätä osoitetta enää käytetä tilillä.

@@ -3,6 +3,7 @@
 site-name = Aurora
 site-tagline = Julkiset palvelut yhdestä paikasta
 skip-to-content = Siirry sisältöön
+nav-me = Omat tietoni
 language-nav = Kielivalinta
 footer-about = Aurora on avoimen lähdekoodin toteutus AuroraAI-palveluverkostosta.
 footer-source = Palvelutiedot: Suomi.fi-palvelutietovaranto (PTV).

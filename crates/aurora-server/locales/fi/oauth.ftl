@@ -1,1 +1,19 @@
-## Area: oauth (docs/twin-design.md)
+## Area: oauth (docs/twin-design.md): the consent screen of member services.
+oauth-consent-title = Tietojesi luovuttaminen palvelulle
+oauth-consent-asks = pyytää lupaasi käyttää tietojasi. Tarkista, mitä palvelu saa.
+oauth-purpose-heading = Käyttötarkoitus
+oauth-read-heading = Palvelu saa nähdä nämä tiedot
+oauth-store-heading = Palvelu saa tallentaa nämä tiedot digitaaliseen kaksoseesi
+oauth-sensitive = arkaluonteinen
+oauth-valid-until = Lupa on voimassa enintään
+oauth-withdraw-note = Voit perua luvan milloin tahansa omista tiedoistasi. Peruminen tulee voimaan heti, ja palvelua pyydetään poistamaan saamansa tiedot.
+oauth-approve = Salli
+oauth-deny = Älä salli
+oauth-error-title = Valtuutuspyyntöä ei voitu käsitellä
+oauth-error-unknown-client = Palvelua ei tunnisteta. Tietojasi ei luovutettu. Palaa palveluun ja yritä uudelleen.
+oauth-error-redirect-uri = Palvelun paluuosoite ei ole rekisteröity. Tietojasi ei luovutettu, eikä sinua ohjata eteenpäin.
+oauth-error-request = Pyyntö on virheellinen. Tietojasi ei luovutettu.
+oauth-error-csrf = Lomakkeen tarkistus epäonnistui. Tietojasi ei luovutettu. Palaa palveluun ja aloita alusta.
+oauth-error-session = Istuntosi on päättynyt. Palaa palveluun ja aloita alusta.
+oauth-error-unavailable = Palvelu ei ole juuri nyt käytettävissä. Yritä myöhemmin uudelleen.
+oauth-error-home = Etusivulle

@@ -1,1 +1,53 @@
-## Area: twin (docs/twin-design.md)
+## Area: twin (docs/twin-design.md): henkilön digitaalinen kaksonen, historia, vienti, yritykset ja valtuudet.
+## Tietojen nimet ja kuvaukset tulevat rekisteristä (data/twin/attributes.json).
+
+twin-title = Digitaalinen kaksoseni
+twin-intro = Itsestäsi tallentamasi tiedot. Vain sinä näet ne; muut näkevät vain sen, minkä jakamiseen olet antanut suostumuksen.
+twin-empty = Et ole vielä tallentanut mitään.
+twin-sensitive = Arkaluonteinen
+twin-version = Versio { $version }
+twin-updated = Päivitetty { $when }
+twin-save = Tallenna
+twin-delete = Poista
+twin-delete-all = Poista kaikki tietoni
+twin-delete-all-confirm = Poistetaanko kaikki kaksosesi tiedot? Myös niiden aiemmat arvot poistetaan historiasta.
+twin-deleted = Poistettu.
+twin-saved = Tallennettu.
+twin-conflict = Tietoa muutettiin sillä välin muualla. Lataa sivu uudelleen ja yritä uudestaan.
+twin-invalid = Arvo ei kelpaa: { $field }.
+twin-history = Muutoshistoria
+twin-history-set = Asetettu
+twin-history-delete = Poistettu
+twin-history-removed-value = (arvo poistettu)
+twin-actor-person = Sinä
+twin-actor-agent = Valtuutettu asiamies
+twin-actor-service = Palvelu
+twin-actor-operator = Ylläpitäjä
+twin-export = Lataa tietoni
+twin-export-intro = Lataa kaikki Auroran sinusta säilyttämät tiedot koneluettavana JSON-tiedostona tai omalla salalauseellasi salattuna arkistona.
+twin-export-json = Lataa (JSON)
+twin-export-encrypted = Lataa salattu arkisto
+twin-export-passphrase = Salalause (vähintään 10 merkkiä)
+twin-export-passphrase-short = Salalauseen on oltava vähintään 10 merkkiä pitkä.
+twin-companies = Yritykset, joiden puolesta voin asioida
+twin-companies-empty = Sinulla ei ole valtuuksia asioida yrityksen puolesta.
+twin-company-business-id = Y-tunnus
+twin-mandates = Valtuudet
+twin-mandate-grant = Anna valtuus
+twin-mandate-revoke = Peru
+twin-mandate-agent = Henkilö
+twin-mandate-valid-from = Voimassa alkaen
+twin-mandate-valid-until = Voimassa asti
+twin-mandate-until-revoked = Toistaiseksi
+twin-matter-twin_read = Yrityksen tietojen katselu
+twin-matter-twin_write = Yrityksen tietojen muuttaminen
+twin-matter-mandates = Valtuuksien hallinta
+twin-mandate-state-active = Voimassa
+twin-mandate-state-pending = Ei vielä voimassa
+twin-mandate-state-expired = Päättynyt
+twin-mandate-state-revoked = Peruttu
+twin-denied-no-mandate = Sinulla ei ole valtuutta tähän yritykseen.
+twin-denied-matter = Valtuutesi ei kata tätä asiaa.
+twin-denied-expired = Valtuutesi on päättynyt.
+twin-denied-revoked = Valtuutesi on peruttu.
+twin-last-manager = Tämä on viimeinen valtuus, jolla voi hallita valtuuksia. Anna ensin toinen.

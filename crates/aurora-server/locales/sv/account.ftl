@@ -1,1 +1,72 @@
-## Area: account (docs/twin-design.md)
+## Area: account (docs/twin-design.md): inloggning, registrering, kontosidan och kontots e-post.
+
+account-errors-heading = Det finns ett problem
+account-field-email = E-postadress
+account-field-password = Lösenord
+account-field-current-password = Nuvarande lösenord
+account-field-new-password = Nytt lösenord
+account-field-new-email = Ny e-postadress
+account-password-hint = Minst 12 tecken. Några ord med mellanslag fungerar bra. Lösenordet får inte innehålla din e-postadress eller vara ett och samma tecken upprepat.
+account-login-title = Logga in
+account-login-submit = Logga in
+account-login-link-intro = Du loggade in med en annan tjänst vars e-postadress har ett konto här. Logga in med kontots lösenord för att koppla ihop dem.
+account-login-oidc = Logga in med en extern identifieringstjänst
+account-login-to-signup = Skapa ett konto
+account-login-throttled = { $minutes ->
+    [one] För många misslyckade försök. Försök igen om en minut.
+   *[other] För många misslyckade försök. Försök igen om { $minutes } minuter.
+}
+account-login-failed = E-postadressen eller lösenordet är fel.
+account-login-unverified = Bekräfta först din e-postadress med länken vi skickade.
+account-signup-title = Skapa ett konto
+account-signup-intro = Vi skickar en länk till din e-postadress. Öppna den för att bekräfta adressen innan du loggar in.
+account-signup-submit = Skapa konto
+account-signup-to-login = Logga in
+account-signup-done-title = Kontrollera din e-post
+account-signup-done = Om adressen kan användas har vi skickat en länk till den. Öppna länken för att bekräfta din adress.
+account-error-email = Ange en e-postadress som namn@exempel.fi.
+account-password-too-short = Lösenordet måste ha minst 12 tecken.
+account-password-too-long = Lösenordet får ha högst 128 tecken.
+account-password-contains-email = Lösenordet får inte innehålla din e-postadress.
+account-password-repeated = Lösenordet får inte vara ett och samma tecken upprepat.
+account-error-generic = Kontrollera uppgifterna du angav.
+account-error-current-password = Det nuvarande lösenordet är fel eller saknas.
+account-error-link = Länken gäller inte för det här kontot, eller så har den redan använts eller gått ut.
+account-error-conflict = Adressen används redan.
+account-verify-title = Bekräfta e-postadress
+account-verify-ok = Din e-postadress är bekräftad. Du kan nu logga in.
+account-verify-failed = Länken är ogiltig, eller så har den redan använts eller gått ut.
+account-settings-title = Ditt konto
+account-settings-email = E-postadress:
+account-settings-no-local = Du loggar in med en extern identifieringstjänst.
+account-password-heading = Byt lösenord
+account-password-submit = Byt lösenord
+account-password-changed = Ditt lösenord har bytts. Du har loggats ut överallt annars.
+account-email-heading = Byt e-postadress
+account-email-submit = Skicka bekräftelselänk
+account-email-sent = Vi har skickat en länk till den nya adressen. Öppna den medan du är inloggad på det här kontot.
+account-email-confirm-title = Bekräfta ny e-postadress
+account-email-confirm-intro = Bekräfta att kontots e-postadress byts till adressen som den här länken skickades till.
+account-email-confirm-submit = Byt e-postadress
+account-email-changed = Din e-postadress har bytts.
+account-logout = Logga ut
+account-logout-all = Logga ut på alla enheter
+account-oidc-failed-title = Inloggningen lyckades inte
+account-oidc-state = Inloggningsförsöket har gått ut eller redan använts. Börja om.
+account-oidc-denied = Identifieringstjänsten bekräftade inte inloggningen.
+account-oidc-failed = Inloggningen kunde inte verifieras. Börja om.
+account-denied-title = Formuläret kunde inte godkännas
+account-denied-csrf = Formuläret har gått ut eller kom inte från den här tjänsten. Gå tillbaka, ladda om sidan och försök igen.
+account-error-title = Något gick fel
+account-error-unavailable = Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.
+account-error-internal = Ett fel uppstod hos oss. Det har loggats.
+account-mail-signature = Aurora
+account-mail-not-you = Om du inte bad om det här kan du strunta i meddelandet.
+account-mail-verify-subject = Bekräfta din e-postadress
+account-mail-verify-body = Öppna länken nedan för att bekräfta e-postadressen för ditt Aurora-konto. Länken fungerar i 24 timmar.
+account-mail-exists-subject = Någon försökte registrera sig med din adress
+account-mail-exists-body = Någon försökte skapa ett Aurora-konto, eller flytta ett konto, till den här e-postadressen. Adressen har redan ett konto, så inget ändrades.
+account-mail-change-subject = Bekräfta din nya e-postadress
+account-mail-change-body = Öppna länken nedan medan du är inloggad på ditt Aurora-konto för att göra detta till kontots e-postadress. Länken fungerar i en timme.
+account-mail-changed-subject = Din e-postadress har bytts
+account-mail-changed-body = E-postadressen för ditt Aurora-konto har bytts, och den här adressen används inte längre för kontot.

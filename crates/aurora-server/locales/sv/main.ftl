@@ -3,6 +3,7 @@
 site-name = Aurora
 site-tagline = Offentliga tjänster på ett ställe
 skip-to-content = Hoppa till innehållet
+nav-me = Mina uppgifter
 language-nav = Språkval
 footer-about = Aurora är en implementering med öppen källkod av servicenätverket AuroraAI.
 footer-source = Tjänsteuppgifter: Suomi.fi-servicedatalagret (PTV).

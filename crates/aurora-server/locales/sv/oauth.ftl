@@ -1,1 +1,19 @@
-## Area: oauth (docs/twin-design.md)
+## Area: oauth (docs/twin-design.md): the consent screen of member services.
+oauth-consent-title = Utlämnande av dina uppgifter till en tjänst
+oauth-consent-asks = ber om ditt samtycke att använda dina uppgifter. Kontrollera vad tjänsten får.
+oauth-purpose-heading = Ändamål
+oauth-read-heading = Tjänsten får se dessa uppgifter
+oauth-store-heading = Tjänsten får spara dessa uppgifter i din digitala tvilling
+oauth-sensitive = känslig
+oauth-valid-until = Samtycket gäller högst till
+oauth-withdraw-note = Du kan när som helst återkalla samtycket i dina egna uppgifter. Återkallandet gäller genast, och tjänsten ombeds radera de uppgifter den fått.
+oauth-approve = Tillåt
+oauth-deny = Tillåt inte
+oauth-error-title = Begäran om behörighet kunde inte behandlas
+oauth-error-unknown-client = Tjänsten känns inte igen. Dina uppgifter lämnades inte ut. Gå tillbaka till tjänsten och försök igen.
+oauth-error-redirect-uri = Tjänstens returadress är inte registrerad. Dina uppgifter lämnades inte ut och du skickas inte vidare.
+oauth-error-request = Begäran är felaktig. Dina uppgifter lämnades inte ut.
+oauth-error-csrf = Formuläret kunde inte kontrolleras. Dina uppgifter lämnades inte ut. Gå tillbaka till tjänsten och börja om.
+oauth-error-session = Din session har upphört. Gå tillbaka till tjänsten och börja om.
+oauth-error-unavailable = Tjänsten är inte tillgänglig just nu. Försök igen senare.
+oauth-error-home = Till startsidan

@@ -1,1 +1,53 @@
-## Area: twin (docs/twin-design.md)
+## Area: twin (docs/twin-design.md): personens digitala tvilling, historik, export, företag och fullmakter.
+## Uppgifternas namn och beskrivningar kommer från registret (data/twin/attributes.json).
+
+twin-title = Min digitala tvilling
+twin-intro = Uppgifterna du har sparat om dig själv. Bara du ser dem; andra ser bara det du har samtyckt till att dela.
+twin-empty = Du har inte sparat något ännu.
+twin-sensitive = Känslig
+twin-version = Version { $version }
+twin-updated = Uppdaterad { $when }
+twin-save = Spara
+twin-delete = Radera
+twin-delete-all = Radera alla mina uppgifter
+twin-delete-all-confirm = Radera alla uppgifter i din tvilling? Deras tidigare värden raderas också ur historiken.
+twin-deleted = Raderat.
+twin-saved = Sparat.
+twin-conflict = Uppgiften ändrades under tiden på annat håll. Ladda om sidan och försök igen.
+twin-invalid = Värdet är inte giltigt: { $field }.
+twin-history = Ändringshistorik
+twin-history-set = Satt
+twin-history-delete = Raderat
+twin-history-removed-value = (värdet raderat)
+twin-actor-person = Du
+twin-actor-agent = Ombud med fullmakt
+twin-actor-service = Tjänst
+twin-actor-operator = Administratör
+twin-export = Exportera mina uppgifter
+twin-export-intro = Ladda ner allt Aurora har om dig som en maskinläsbar JSON-fil, eller som ett arkiv krypterat med en egen lösenfras.
+twin-export-json = Ladda ner (JSON)
+twin-export-encrypted = Ladda ner ett krypterat arkiv
+twin-export-passphrase = Lösenfras (minst 10 tecken)
+twin-export-passphrase-short = Lösenfrasen måste vara minst 10 tecken lång.
+twin-companies = Företag jag får företräda
+twin-companies-empty = Du har inga fullmakter att företräda ett företag.
+twin-company-business-id = FO-nummer
+twin-mandates = Fullmakter
+twin-mandate-grant = Ge fullmakt
+twin-mandate-revoke = Återkalla
+twin-mandate-agent = Person
+twin-mandate-valid-from = Giltig från
+twin-mandate-valid-until = Giltig till
+twin-mandate-until-revoked = Tills vidare
+twin-matter-twin_read = Se företagets uppgifter
+twin-matter-twin_write = Ändra företagets uppgifter
+twin-matter-mandates = Hantera fullmakter
+twin-mandate-state-active = Giltig
+twin-mandate-state-pending = Ännu inte giltig
+twin-mandate-state-expired = Utgången
+twin-mandate-state-revoked = Återkallad
+twin-denied-no-mandate = Du har ingen fullmakt för det här företaget.
+twin-denied-matter = Din fullmakt omfattar inte detta.
+twin-denied-expired = Din fullmakt har gått ut.
+twin-denied-revoked = Din fullmakt har återkallats.
+twin-last-manager = Det här är den sista fullmakten som kan hantera fullmakter. Ge en annan först.

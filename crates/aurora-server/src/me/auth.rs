@@ -205,7 +205,11 @@ fn cookie_name(twin: &TwinState) -> &'static str {
 }
 
 fn cookie_header(twin: &TwinState, value: &str, max_age: i64) -> Result<HeaderValue, ApiError> {
-    let secure = if twin.secure_cookies() { "; Secure" } else { "" };
+    let secure = if twin.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     HeaderValue::from_str(&format!(
         "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
         cookie_name(twin)

@@ -14,6 +14,8 @@ use crate::state::AppState;
 pub(crate) mod auth;
 pub(crate) mod company;
 pub(crate) mod consent;
+pub(crate) mod erase;
+pub(crate) mod pages;
 pub(crate) mod twin;
 
 /// How the twin surfaces are set up.
@@ -41,6 +43,8 @@ pub(crate) struct TwinState {
     pub(crate) keys: TwinKeys,
     pub(crate) store: Arc<SqlStore>,
     pub(crate) settings: TwinSettings,
+    /// Accounts: mail, the external OpenID provider (set by `with_account_settings`).
+    pub(crate) accounts: std::sync::RwLock<Option<Arc<crate::account::AccountState>>>,
 }
 
 impl TwinState {
@@ -49,6 +53,7 @@ impl TwinState {
             keys,
             store,
             settings,
+            accounts: std::sync::RwLock::new(None),
         }
     }
 
@@ -77,4 +82,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(twin::routes())
         .merge(company::routes())
         .merge(consent::routes())
+        .merge(erase::routes())
+        .merge(pages::routes())
 }

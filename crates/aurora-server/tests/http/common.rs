@@ -18,6 +18,10 @@ pub struct TestApp {
     pub app: Router,
     pub state: AppState,
     pub store: Arc<SqlStore>,
+    /// The twin's keys (the twin surfaces are on).
+    pub keys: aurora_twin::keys::TwinKeys,
+    /// A signed-in person: id, `Cookie` header value and the session's CSRF token.
+    pub person: (String, String, String),
     _dir: TempDir,
 }
 
@@ -40,17 +44,65 @@ pub async fn app_with(batches: &[ImportBatch]) -> TestApp {
     for batch in batches {
         store.apply_batch(batch).await.expect("apply fixture batch");
     }
-    let state = AppState::new(store.clone() as Arc<dyn CatalogStore>);
+    let keys = aurora_twin::keys::TwinKeys::generate().expect("twin keys");
+    let state = AppState::new(store.clone() as Arc<dyn CatalogStore>).with_twin(
+        store.clone(),
+        keys.clone(),
+        aurora_server::TwinSettings::default(),
+    );
     state
         .rebuild_search_index()
         .await
         .expect("build the search index");
+    let person = signed_in_person(&store, &keys).await;
     TestApp {
         app: router(state.clone()),
         state,
         store,
+        keys,
+        person,
         _dir: dir,
     }
+}
+
+/// A person with a live session: (id, `Cookie` header value, CSRF token).
+pub async fn signed_in_person(
+    store: &SqlStore,
+    keys: &aurora_twin::keys::TwinKeys,
+) -> (String, String, String) {
+    use aurora_store::people::PersonKind;
+    let person = aurora_twin::person::create(store, keys, PersonKind::Person)
+        .await
+        .expect("create a person");
+    session_for(store, keys, &person.id).await
+}
+
+/// A new live session (an hour) for an existing person: (id, `Cookie` header value, CSRF
+/// token).
+pub async fn session_for(
+    store: &SqlStore,
+    keys: &aurora_twin::keys::TwinKeys,
+    person_id: &str,
+) -> (String, String, String) {
+    use aurora_store::people::{PersonStore, SessionRecord};
+    let token = aurora_twin::token::generate().expect("token");
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    store
+        .create_session(&SessionRecord {
+            token_hash: aurora_twin::token::hash(&token),
+            person_id: person_id.to_string(),
+            auth_method: "test".into(),
+            auth_time_unix: now,
+            expires_at_unix: now + 3600,
+        })
+        .await
+        .expect("create a session");
+    let csrf = keys.mac_b64("session-csrf", token.as_bytes());
+    (
+        person_id.to_string(),
+        format!("aurora_session={token}"),
+        csrf,
+    )
 }
 
 /// One intent engine for the whole test binary (building one takes about a second in a

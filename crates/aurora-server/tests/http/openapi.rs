@@ -67,6 +67,52 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/service-recommender/v1/session_attributes"),
     ("POST", "/service-recommender/v1/session_attributes"),
     ("OPTIONS", "/service-recommender/v1/session_attributes"),
+    ("GET", "/api/v1/account"),
+    ("POST", "/api/v1/account/signup"),
+    ("POST", "/api/v1/account/verify"),
+    ("POST", "/api/v1/account/signin"),
+    ("POST", "/api/v1/account/signout"),
+    ("POST", "/api/v1/account/signout-everywhere"),
+    ("POST", "/api/v1/account/password"),
+    ("POST", "/api/v1/account/email"),
+    ("POST", "/api/v1/account/email/confirm"),
+    ("GET", "/api/v1/me/consents"),
+    ("POST", "/api/v1/me/consents"),
+    ("GET", "/api/v1/me/consents/{id}"),
+    ("DELETE", "/api/v1/me/consents/{id}"),
+    ("POST", "/api/v1/me/consents/{id}/renew"),
+    ("GET", "/api/v1/me/consents/{id}/receipt"),
+    ("GET", "/api/v1/consent-receipts/keys"),
+    ("GET", "/api/v1/me/access-log"),
+    ("POST", "/api/v1/handover"),
+    ("POST", "/api/v1/handover/redeem"),
+    ("POST", "/api/v1/me/erase"),
+    ("GET", "/.well-known/openid-configuration"),
+    ("GET", "/oauth/jwks.json"),
+    ("GET", "/oauth/authorize"),
+    ("POST", "/oauth/authorize"),
+    ("POST", "/oauth/token"),
+    ("POST", "/oauth/revoke"),
+    ("POST", "/oauth/introspect"),
+    ("GET", "/oauth/userinfo"),
+    ("GET", "/api/v1/member/attributes"),
+    ("PUT", "/api/v1/member/attributes/{name}"),
+    ("GET", "/api/v1/attributes"),
+    ("GET", "/api/v1/me/twin"),
+    ("DELETE", "/api/v1/me/twin"),
+    ("GET", "/api/v1/me/twin/history"),
+    ("PUT", "/api/v1/me/twin/{attribute}"),
+    ("DELETE", "/api/v1/me/twin/{attribute}"),
+    ("GET", "/api/v1/me/export"),
+    ("POST", "/api/v1/me/export/encrypted"),
+    ("GET", "/api/v1/me/companies"),
+    ("GET", "/api/v1/me/companies/{id}/twin"),
+    ("GET", "/api/v1/me/companies/{id}/twin/history"),
+    ("PUT", "/api/v1/me/companies/{id}/twin/{attribute}"),
+    ("DELETE", "/api/v1/me/companies/{id}/twin/{attribute}"),
+    ("GET", "/api/v1/me/companies/{id}/mandates"),
+    ("POST", "/api/v1/me/companies/{id}/mandates"),
+    ("DELETE", "/api/v1/me/companies/{id}/mandates/{mandate_id}"),
 ];
 
 const METHODS: &[&str] = &[
@@ -315,11 +361,36 @@ fn the_document_is_openapi_3_1_and_every_ref_resolves() {
         .unwrap()
         .keys()
         .collect();
-    assert_eq!(schemes, ["basic_client_id_client_secret"]);
+    let security = &doc["components"]["securitySchemes"];
     assert_eq!(
-        doc["components"]["securitySchemes"][schemes[0].as_str()]["scheme"],
-        "basic"
+        schemes.iter().copied().collect::<BTreeSet<_>>(),
+        BTreeSet::from([
+            &"basic_client_id_client_secret".to_string(),
+            &"member_service_basic".to_string(),
+            &"oauth_bearer".to_string(),
+            &"session_cookie".to_string(),
+        ])
     );
+    // Client credentials (recommender clients, member services): HTTP Basic.
+    for name in ["basic_client_id_client_secret", "member_service_basic"] {
+        assert_eq!(security[name]["type"], "http", "{name}");
+        assert_eq!(security[name]["scheme"], "basic", "{name}");
+    }
+    // The person's session: the cookie the server sets.
+    assert_eq!(security["session_cookie"]["type"], "apiKey");
+    assert_eq!(security["session_cookie"]["in"], "cookie");
+    assert_eq!(security["session_cookie"]["name"], "aurora_session");
+    // Member services' access tokens (from `/oauth/token`), in the header only.
+    assert_eq!(security["oauth_bearer"]["type"], "http");
+    assert_eq!(security["oauth_bearer"]["scheme"], "bearer");
+    for scheme in security.as_object().unwrap().values() {
+        assert!(
+            scheme["description"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty()),
+            "{scheme}: no description"
+        );
+    }
 
     // Operations: unique ids, known tags, every tag used, a success response each, and
     // every path parameter declared.
@@ -536,8 +607,43 @@ fn concrete(doc: &Value, path: &str, op: &Value) -> String {
     uri
 }
 
+/// Whether a request to `uri` is sent in a session: the person's own endpoints, the account
+/// endpoints after sign-in, and the consent decision of the authorization endpoint. (Sign-in
+/// itself is sent without one: it would end the session it came with.)
+fn in_session(uri: &str) -> bool {
+    let path = uri.split('?').next().unwrap_or(uri);
+    path.starts_with("/api/v1/me/")
+        || path == "/api/v1/me"
+        || (path.starts_with("/api/v1/account")
+            && ![
+                "/api/v1/account/signup",
+                "/api/v1/account/verify",
+                "/api/v1/account/signin",
+            ]
+            .contains(&path))
+        || path == "/oauth/authorize"
+}
+
+/// A request as the test app's signed-in person (see [`in_session`]).
 async fn call(t: &TestApp, method: &str, uri: &str, body: Option<&Value>) -> Resp {
+    call_by(&t.app, &t.person, method, uri, body).await
+}
+
+/// A request with a JSON body; in `person`'s session (cookie and CSRF header) when the
+/// endpoint takes one.
+async fn call_by(
+    app: &axum::Router,
+    person: &(String, String, String),
+    method: &str,
+    uri: &str,
+    body: Option<&Value>,
+) -> Resp {
     let mut r = Request::builder().method(method).uri(uri);
+    if in_session(uri) {
+        r = r
+            .header(header::COOKIE, &person.1)
+            .header("x-csrf-token", &person.2);
+    }
     let body = match body {
         Some(b) => {
             r = r.header(header::CONTENT_TYPE, "application/json");
@@ -545,7 +651,7 @@ async fn call(t: &TestApp, method: &str, uri: &str, body: Option<&Value>) -> Res
         }
         None => Body::empty(),
     };
-    send(&t.app, r.body(body).unwrap()).await
+    send(app, r.body(body).unwrap()).await
 }
 
 /// The router's own 404 for a path it has no route for (not a record's 404).
@@ -601,8 +707,12 @@ async fn every_documented_operation_is_served_and_other_methods_are_405() {
         methods_of.entry(uri).or_default().insert(method);
     }
     for (uri, methods) in methods_of {
-        let r = call(&t, "DELETE", &uri, None).await;
-        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "DELETE {uri}");
+        let probe = ["DELETE", "PATCH", "PUT"]
+            .into_iter()
+            .find(|m| !methods.contains(*m))
+            .expect("some method is not documented");
+        let r = call(&t, probe, &uri, None).await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{probe} {uri}");
         let mut allowed: BTreeSet<String> = r
             .header(header::ALLOW)
             .split(',')
@@ -747,8 +857,13 @@ fn edges(schema: &Value) -> Vec<(Value, bool)> {
     }
     if types.contains(&"string") {
         if let Some(max) = schema["maxLength"].as_u64() {
-            out.push((json!("a".repeat(max as usize)), true));
-            out.push((json!("a".repeat(max as usize + 1)), false));
+            // A string of that length in the documented format.
+            let of_length = |n: usize| match schema["format"].as_str() {
+                Some("email") => format!("m@{}.fi", "a".repeat(n.saturating_sub(5))),
+                _ => "a".repeat(n),
+            };
+            out.push((json!(of_length(max as usize)), true));
+            out.push((json!(of_length(max as usize + 1)), false));
         }
         if schema.get("enum").is_some() {
             out.push((json!("zz"), false));
@@ -782,6 +897,68 @@ fn blames(r: &Resp, name: &str) -> bool {
     r.text().contains(&format!("'{name}'"))
 }
 
+/// Operations whose success needs state no fixed example can name (a mailed link token, an
+/// account with a password, a registered member service, a consent, a hand-over token, an
+/// OAuth client, code or access token, a stored value, a company with a mandate), with where
+/// their validation is tested. Their query parameters' limits are still checked here; their
+/// successes and responses in [`real_responses_validate_against_their_documented_schemas`].
+const NEEDS_STATE: &[(&str, &str, &str)] = &[
+    ("POST", "/api/v1/feedback", "learning.rs"),
+    ("POST", "/api/v1/clicks", "learning.rs"),
+    ("POST", "/api/v1/account/verify", "tests/account.rs"),
+    ("POST", "/api/v1/account/signin", "tests/account.rs"),
+    ("POST", "/api/v1/account/password", "tests/account.rs"),
+    ("POST", "/api/v1/account/email", "tests/account.rs"),
+    ("POST", "/api/v1/account/email/confirm", "tests/account.rs"),
+    ("POST", "/api/v1/me/consents", "tests/consent.rs"),
+    ("GET", "/api/v1/me/consents/{id}", "tests/consent.rs"),
+    ("DELETE", "/api/v1/me/consents/{id}", "tests/consent.rs"),
+    ("POST", "/api/v1/me/consents/{id}/renew", "tests/consent.rs"),
+    (
+        "GET",
+        "/api/v1/me/consents/{id}/receipt",
+        "tests/consent.rs",
+    ),
+    ("POST", "/api/v1/handover", "tests/consent.rs"),
+    ("POST", "/api/v1/handover/redeem", "tests/consent.rs"),
+    ("GET", "/oauth/authorize", "tests/oauth.rs"),
+    ("POST", "/oauth/authorize", "tests/oauth.rs"),
+    ("POST", "/oauth/token", "tests/oauth.rs"),
+    ("POST", "/oauth/revoke", "tests/oauth.rs"),
+    ("POST", "/oauth/introspect", "tests/oauth.rs"),
+    ("GET", "/oauth/userinfo", "tests/oauth.rs"),
+    ("GET", "/api/v1/member/attributes", "tests/oauth.rs"),
+    ("PUT", "/api/v1/member/attributes/{name}", "tests/oauth.rs"),
+    ("DELETE", "/api/v1/me/twin/{attribute}", "tests/twin.rs"),
+    ("GET", "/api/v1/me/companies/{id}/twin", "tests/twin.rs"),
+    (
+        "GET",
+        "/api/v1/me/companies/{id}/twin/history",
+        "tests/twin.rs",
+    ),
+    (
+        "PUT",
+        "/api/v1/me/companies/{id}/twin/{attribute}",
+        "tests/twin.rs",
+    ),
+    (
+        "DELETE",
+        "/api/v1/me/companies/{id}/twin/{attribute}",
+        "tests/twin.rs",
+    ),
+    ("GET", "/api/v1/me/companies/{id}/mandates", "tests/twin.rs"),
+    (
+        "POST",
+        "/api/v1/me/companies/{id}/mandates",
+        "tests/twin.rs",
+    ),
+    (
+        "DELETE",
+        "/api/v1/me/companies/{id}/mandates/{mandate_id}",
+        "tests/twin.rs",
+    ),
+];
+
 /// The documented limits of every query parameter and JSON body field of the API (ranges,
 /// lengths, enumerations, booleans) are the server's: a value at a limit is accepted, one
 /// past it is a 400 naming the parameter or field.
@@ -794,11 +971,16 @@ async fn documented_limits_are_the_servers() {
         if path.starts_with("/service-recommender/") {
             continue; // checked with an authenticated client below
         }
-        if path == "/api/v1/feedback" || path == "/api/v1/clicks" {
-            // They need a stored recommendation, which no fixed example can name: their
-            // validation is tested in `learning.rs`, their responses below.
-            continue;
-        }
+        let needs_state = NEEDS_STATE
+            .iter()
+            .any(|(m, p, _)| *m == method && *p == path);
+        // Each operation in a session of its own person, so that signing out, erasure and
+        // deletions do not touch the others.
+        let who = if in_session(&path) {
+            crate::common::signed_in_person(&t.store, &t.keys).await
+        } else {
+            t.person.clone()
+        };
         let params: Vec<&Value> = op["parameters"]
             .as_array()
             .into_iter()
@@ -838,12 +1020,14 @@ async fn documented_limits_are_the_servers() {
                 op.pointer("/requestBody/content/application~1json/example")
                     .cloned()
             });
-        let ok = call(&t, &method, &uri(None), body_example.as_ref()).await;
-        assert!(
-            ok.status.is_success(),
-            "{method} {path}: the base request fails: {}",
-            ok.text()
-        );
+        if !needs_state {
+            let ok = call_by(&t.app, &who, &method, &uri(None), body_example.as_ref()).await;
+            assert!(
+                ok.status.is_success(),
+                "{method} {path}: the base request fails: {}",
+                ok.text()
+            );
+        }
         for p in params.iter().filter(|p| p["in"] == "query") {
             let name = p["name"].as_str().unwrap();
             let schema = resolve(&doc, &p["schema"]);
@@ -853,8 +1037,9 @@ async fn documented_limits_are_the_servers() {
                 schema
             };
             for (value, valid) in edges(item) {
-                let r = call(
-                    &t,
+                let r = call_by(
+                    &t.app,
+                    &who,
                     &method,
                     &uri(Some((name, query_value(&value)))),
                     body_example.as_ref(),
@@ -870,8 +1055,8 @@ async fn documented_limits_are_the_servers() {
                 checked += 1;
             }
         }
-        let (Some(schema), Some(example)) = (body_schema, body_example) else {
-            continue;
+        let (Some(schema), Some(example), false) = (body_schema, body_example, needs_state) else {
+            continue; // (the body of an operation that needs state is checked where listed)
         };
         for (name, field) in schema["properties"].as_object().into_iter().flatten() {
             let field = match field.get("anyOf").and_then(Value::as_array) {
@@ -881,7 +1066,7 @@ async fn documented_limits_are_the_servers() {
             for (value, valid) in edges(field) {
                 let mut body = example.clone();
                 body[name.as_str()] = value.clone();
-                let r = call(&t, &method, &uri(None), Some(&body)).await;
+                let r = call_by(&t.app, &who, &method, &uri(None), Some(&body)).await;
                 assert_eq!(
                     !blames(&r, name),
                     valid,
@@ -1158,6 +1343,9 @@ async fn real_responses_validate_against_their_documented_schemas() {
         check(&doc, &closed, "GET", uri, &r);
     }
 
+    // The twin, consent and authorization surfaces, in a scenario of their own.
+    twin_scenario(&doc, &closed, &mut seen).await;
+
     // Every /api/v1 operation and the operational endpoints had a success checked.
     for (method, path, _) in operations(&doc) {
         if path.starts_with("/service-recommender/") {
@@ -1169,6 +1357,912 @@ async fn real_responses_validate_against_their_documented_schemas() {
             "no successful {method} {path} was checked"
         );
     }
+}
+
+// ------------------------------------------------------------------------------------------
+// The twin, consent and authorization surfaces: a scripted scenario over the real router
+// ------------------------------------------------------------------------------------------
+
+/// A session of the scenario: the `Cookie` header value and its CSRF token.
+#[derive(Clone)]
+struct Sess {
+    cookie: String,
+    csrf: String,
+}
+
+/// One request of the scenario.
+#[derive(Default)]
+struct Req<'a> {
+    session: Option<&'a Sess>,
+    /// Send the session's CSRF header (on by default through [`Req::signed`]).
+    csrf: bool,
+    authorization: Option<String>,
+    json: Option<Value>,
+    form: Option<String>,
+}
+
+impl<'a> Req<'a> {
+    fn signed(s: &'a Sess) -> Self {
+        Req {
+            session: Some(s),
+            csrf: true,
+            ..Req::default()
+        }
+    }
+    fn json(mut self, v: Value) -> Self {
+        self.json = Some(v);
+        self
+    }
+    fn form(mut self, f: String) -> Self {
+        self.form = Some(f);
+        self
+    }
+    fn auth(mut self, a: String) -> Self {
+        self.authorization = Some(a);
+        self
+    }
+    fn no_csrf(mut self) -> Self {
+        self.csrf = false;
+        self
+    }
+}
+
+/// Sends the scenario's requests, checks every response against the document and records the
+/// `(method, path template, status)` of each.
+struct Scenario<'a> {
+    app: axum::Router,
+    doc: &'a Value,
+    closed: &'a Value,
+    seen: &'a mut BTreeSet<(String, String, u16)>,
+}
+
+impl Scenario<'_> {
+    /// Sends, checks, records, and asserts the status.
+    async fn expect(&mut self, status: u16, method: &str, uri: &str, req: Req<'_>) -> Resp {
+        let mut r = Request::builder().method(method).uri(uri);
+        if let Some(s) = req.session {
+            r = r.header(header::COOKIE, &s.cookie);
+            if req.csrf {
+                r = r.header("x-csrf-token", &s.csrf);
+            }
+        }
+        if let Some(a) = &req.authorization {
+            r = r.header(header::AUTHORIZATION, a);
+        }
+        let body = if let Some(j) = &req.json {
+            r = r.header(header::CONTENT_TYPE, "application/json");
+            Body::from(serde_json::to_vec(j).unwrap())
+        } else if let Some(f) = &req.form {
+            r = r.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::from(f.clone())
+        } else {
+            Body::empty()
+        };
+        let resp = send(&self.app, r.body(body).unwrap()).await;
+        assert_eq!(
+            resp.status.as_u16(),
+            status,
+            "{method} {uri}: {}",
+            resp.text()
+        );
+        check(self.doc, self.closed, method, uri, &resp);
+        self.seen.insert((
+            method.to_string(),
+            template_of(self.doc, uri).to_string(),
+            resp.status.as_u16(),
+        ));
+        resp
+    }
+
+    /// Signs in with e-mail and password: the new session.
+    async fn sign_in(&mut self, email: &str, password: &str) -> (String, Sess) {
+        let r = self
+            .expect(
+                200,
+                "POST",
+                "/api/v1/account/signin",
+                Req::default().json(json!({"email": email, "password": password})),
+            )
+            .await;
+        let v = r.json();
+        (
+            v["person_id"].as_str().unwrap().to_string(),
+            Sess {
+                cookie: session_cookie(&r),
+                csrf: v["csrf_token"].as_str().unwrap().to_string(),
+            },
+        )
+    }
+}
+
+/// The `name=value` of the session cookie a response sets.
+fn session_cookie(r: &Resp) -> String {
+    r.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|c| c.split(';').next().unwrap().to_string())
+        .find(|c| c.contains("aurora_session=") && !c.ends_with('='))
+        .unwrap_or_else(|| panic!("no session cookie in {:?}", r.headers))
+}
+
+/// The token of the last link mailed to `to`.
+fn mailed_token(mailer: &aurora_server::MemoryMailer, to: &str) -> String {
+    let mail = mailer
+        .sent()
+        .into_iter()
+        .filter(|m| m.to == to)
+        .next_back()
+        .unwrap_or_else(|| panic!("no mail to {to}"));
+    let at = mail.body.rfind("token=").expect("a link") + "token=".len();
+    mail.body[at..at + 43].to_string()
+}
+
+/// A value of a redirect's `Location` query.
+fn location_param(r: &Resp, name: &str) -> Option<String> {
+    let location = r.header(header::LOCATION);
+    let query = location.split_once('?')?.1;
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// An RFC 3339 time `days` from now.
+fn in_days(days: i64) -> String {
+    (time::OffsetDateTime::now_utc() + time::Duration::days(days))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}
+
+/// Every operation of the twin, consent and authorization surfaces, performed successfully in
+/// a sensible order over the real router (sign-up through the mailed link, twin values, a
+/// member service, consent and its receipt, hand-over, the OAuth code flow and the member
+/// data API, a company twin under mandates, export, and erasure last), plus the errors each
+/// area answers with (401, 403 `csrf_failed`, 403, 404, 409 …), all checked against the
+/// document.
+async fn twin_scenario(doc: &Value, closed: &Value, seen: &mut BTreeSet<(String, String, u16)>) {
+    let t = app().await;
+    let mailer = std::sync::Arc::new(aurora_server::MemoryMailer::default());
+    let state = t
+        .state
+        .clone()
+        .with_account_settings(aurora_server::AccountSettings {
+            mailer: Some(mailer.clone()),
+            ..aurora_server::AccountSettings::default()
+        });
+    let mut s = Scenario {
+        app: aurora_server::router(state),
+        doc,
+        closed,
+        seen,
+    };
+    const EMAIL: &str = "matti@example.fi";
+    const PASSWORD: &str = "kolme pientä porsasta";
+    const NEW_PASSWORD: &str = "neljä pientä porsasta";
+    const NEW_EMAIL: &str = "matti.uusi@example.fi";
+    let outsider = Sess {
+        cookie: t.person.1.clone(),
+        csrf: t.person.2.clone(),
+    };
+
+    // Accounts: sign-up, the mailed link, sign-in.
+    let signup = json!({"email": EMAIL, "password": PASSWORD, "lang": "en"});
+    s.expect(
+        202,
+        "POST",
+        "/api/v1/account/signup",
+        Req::default().json(signup.clone()),
+    )
+    .await;
+    s.expect(415, "POST", "/api/v1/account/signup", Req::default())
+        .await;
+    s.expect(
+        400,
+        "POST",
+        "/api/v1/account/signup",
+        Req::default().json(json!({"email": EMAIL, "password": "short"})),
+    )
+    .await;
+    s.expect(
+        403,
+        "POST",
+        "/api/v1/account/signin",
+        Req::default().json(json!({"email": EMAIL, "password": PASSWORD})),
+    )
+    .await;
+    let token = mailed_token(&mailer, EMAIL);
+    s.expect(
+        200,
+        "POST",
+        "/api/v1/account/verify",
+        Req::default().json(json!({"token": token})),
+    )
+    .await;
+    s.expect(
+        400,
+        "POST",
+        "/api/v1/account/verify",
+        Req::default().json(json!({"token": token})),
+    )
+    .await;
+    s.expect(
+        401,
+        "POST",
+        "/api/v1/account/signin",
+        Req::default().json(json!({"email": EMAIL, "password": NEW_PASSWORD})),
+    )
+    .await;
+    let (person, first) = s.sign_in(EMAIL, PASSWORD).await;
+    s.expect(200, "GET", "/api/v1/account", Req::signed(&first))
+        .await;
+    s.expect(401, "GET", "/api/v1/account", Req::default())
+        .await;
+
+    // E-mail change: asked, mailed to the new address, confirmed in the same person's session.
+    s.expect(
+        403,
+        "POST",
+        "/api/v1/account/email",
+        Req::signed(&first)
+            .no_csrf()
+            .json(json!({"new_email": NEW_EMAIL, "current_password": PASSWORD})),
+    )
+    .await;
+    s.expect(
+        202,
+        "POST",
+        "/api/v1/account/email",
+        Req::signed(&first)
+            .json(json!({"new_email": NEW_EMAIL, "current_password": PASSWORD, "lang": "en"})),
+    )
+    .await;
+    let token = mailed_token(&mailer, NEW_EMAIL);
+    s.expect(
+        400,
+        "POST",
+        "/api/v1/account/email/confirm",
+        Req::signed(&outsider).json(json!({"token": token})),
+    )
+    .await;
+    s.expect(
+        200,
+        "POST",
+        "/api/v1/account/email/confirm",
+        Req::signed(&first).json(json!({"token": token})),
+    )
+    .await;
+
+    // Password change: a new session; then signing out here and everywhere.
+    s.expect(
+        403,
+        "POST",
+        "/api/v1/account/password",
+        Req::signed(&first)
+            .json(json!({"current_password": NEW_PASSWORD, "new_password": NEW_PASSWORD})),
+    )
+    .await;
+    let r = s
+        .expect(
+            200,
+            "POST",
+            "/api/v1/account/password",
+            Req::signed(&first)
+                .json(json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD})),
+        )
+        .await;
+    let changed = Sess {
+        cookie: session_cookie(&r),
+        csrf: r.json()["csrf_token"].as_str().unwrap().to_string(),
+    };
+    s.expect(401, "GET", "/api/v1/account", Req::signed(&first))
+        .await;
+    let (_, other) = s.sign_in(NEW_EMAIL, NEW_PASSWORD).await;
+    s.expect(
+        403,
+        "POST",
+        "/api/v1/account/signout",
+        Req::signed(&other).no_csrf(),
+    )
+    .await;
+    s.expect(204, "POST", "/api/v1/account/signout", Req::signed(&other))
+        .await;
+    s.expect(401, "POST", "/api/v1/account/signout", Req::signed(&other))
+        .await;
+    let (_, other) = s.sign_in(NEW_EMAIL, NEW_PASSWORD).await;
+    s.expect(
+        204,
+        "POST",
+        "/api/v1/account/signout-everywhere",
+        Req::signed(&changed),
+    )
+    .await;
+    s.expect(401, "GET", "/api/v1/me/session", Req::signed(&other))
+        .await;
+    let (_, me) = s.sign_in(NEW_EMAIL, NEW_PASSWORD).await;
+    s.expect(200, "GET", "/api/v1/me/session", Req::signed(&me))
+        .await;
+    let (_, spare) = s.sign_in(NEW_EMAIL, NEW_PASSWORD).await;
+    s.expect(
+        403,
+        "DELETE",
+        "/api/v1/me/session",
+        Req::signed(&spare).no_csrf(),
+    )
+    .await;
+    s.expect(204, "DELETE", "/api/v1/me/session", Req::signed(&spare))
+        .await;
+
+    // The twin: the registry, values, history, deletion of one value.
+    s.expect(200, "GET", "/api/v1/attributes?lang=sv", Req::default())
+        .await;
+    s.expect(400, "GET", "/api/v1/attributes?lang=de", Req::default())
+        .await;
+    s.expect(401, "GET", "/api/v1/me/twin", Req::default())
+        .await;
+    s.expect(
+        403,
+        "PUT",
+        "/api/v1/me/twin/age",
+        Req::signed(&me).no_csrf().json(json!({"value": 19})),
+    )
+    .await;
+    s.expect(
+        200,
+        "PUT",
+        "/api/v1/me/twin/age",
+        Req::signed(&me).json(json!({"value": 19})),
+    )
+    .await;
+    s.expect(
+        400,
+        "PUT",
+        "/api/v1/me/twin/age",
+        Req::signed(&me).json(json!({"value": -1})),
+    )
+    .await;
+    s.expect(
+        404,
+        "PUT",
+        "/api/v1/me/twin/shoe_size",
+        Req::signed(&me).json(json!({"value": 43})),
+    )
+    .await;
+    s.expect(
+        200,
+        "PUT",
+        "/api/v1/me/twin/municipality_code",
+        Req::signed(&me).json(json!({"value": "091"})),
+    )
+    .await;
+    s.expect(
+        409,
+        "PUT",
+        "/api/v1/me/twin/municipality_code",
+        Req::signed(&me).json(json!({"value": "837", "expected_version": 7})),
+    )
+    .await;
+    s.expect(200, "GET", "/api/v1/me/twin?lang=en", Req::signed(&me))
+        .await;
+    s.expect(
+        200,
+        "GET",
+        "/api/v1/me/twin/history?limit=10",
+        Req::signed(&me),
+    )
+    .await;
+    s.expect(
+        204,
+        "DELETE",
+        "/api/v1/me/twin/municipality_code",
+        Req::signed(&me),
+    )
+    .await;
+    s.expect(
+        404,
+        "DELETE",
+        "/api/v1/me/twin/municipality_code",
+        Req::signed(&me),
+    )
+    .await;
+
+    // A member service (an operator action), then a consent and its receipt.
+    const CB: &str = "https://svc.example/cb";
+    let is_attribute = |a: &str| {
+        aurora_twin::registry::AttributeRegistry::bundled()
+            .get(a)
+            .is_some()
+    };
+    let service = aurora_twin::oauth::client::register(
+        t.store.as_ref(),
+        &aurora_twin::oauth::client::ClientRegistration {
+            name_fi: "Asumispalvelu".into(),
+            name_sv: "Boendetjänst".into(),
+            name_en: "Housing service".into(),
+            organisation: "Kaupunki".into(),
+            redirect_uris: vec![CB.into()],
+            allowed_scopes: vec![
+                "openid".into(),
+                "age".into(),
+                "store:municipality_code".into(),
+            ],
+            handover_attributes: vec!["age".into()],
+            handover_url: Some("https://svc.example/start".into()),
+            allowed_purposes: vec!["service_delivery".into()],
+            ..Default::default()
+        },
+        &is_attribute,
+    )
+    .await
+    .expect("register a member service");
+    let service_id = service.client.id.clone();
+    let service_auth = format!(
+        "Basic {}",
+        base64(format!("{service_id}:{}", service.secret).as_bytes())
+    );
+    let grant = json!({
+        "recipient": {"kind": "service", "id": service_id},
+        "purpose": "service_delivery",
+        "attributes": ["age"],
+        "valid_until": in_days(30),
+        "lang": "fi",
+    });
+    s.expect(
+        403,
+        "POST",
+        "/api/v1/me/consents",
+        Req::signed(&me).no_csrf().json(grant.clone()),
+    )
+    .await;
+    s.expect(
+        401,
+        "POST",
+        "/api/v1/me/consents",
+        Req::default().json(grant.clone()),
+    )
+    .await;
+    let r = s
+        .expect(
+            201,
+            "POST",
+            "/api/v1/me/consents",
+            Req::signed(&me).json(grant),
+        )
+        .await;
+    let consent = r.json()["id"].as_str().expect("consent id").to_string();
+    s.expect(
+        400,
+        "POST",
+        "/api/v1/me/consents",
+        Req::signed(&me).json(json!({"recipient": {"kind": "service", "id": service_id}, "purpose": "service_delivery", "attributes": ["age"], "valid_until": "tomorrow"})),
+    )
+    .await;
+    s.expect(200, "GET", "/api/v1/me/consents?lang=en", Req::signed(&me))
+        .await;
+    let c = format!("/api/v1/me/consents/{consent}");
+    s.expect(200, "GET", &c, Req::signed(&me)).await;
+    s.expect(404, "GET", &c, Req::signed(&outsider)).await;
+    s.expect(200, "GET", &format!("{c}/receipt"), Req::signed(&me))
+        .await;
+    s.expect(404, "GET", &format!("{c}/receipt"), Req::signed(&outsider))
+        .await;
+    s.expect(
+        200,
+        "POST",
+        &format!("{c}/renew"),
+        Req::signed(&me).json(json!({"valid_until": in_days(60)})),
+    )
+    .await;
+    s.expect(200, "GET", "/api/v1/consent-receipts/keys", Req::default())
+        .await;
+
+    // Hand-over: signed in (twin values), and anonymous; redeemed once by the service.
+    let r = s
+        .expect(
+            201,
+            "POST",
+            "/api/v1/handover",
+            Req::signed(&me)
+                .json(json!({"service": service_id, "attributes": ["age"], "lang": "en"})),
+        )
+        .await;
+    let url = r.json()["url"].as_str().unwrap().to_string();
+    let token = url
+        .split_once("#aurora_handover=")
+        .expect("token")
+        .1
+        .to_string();
+    s.expect(
+        401,
+        "POST",
+        "/api/v1/handover/redeem",
+        Req::default().json(json!({"token": token})),
+    )
+    .await;
+    s.expect(
+        200,
+        "POST",
+        "/api/v1/handover/redeem",
+        Req::default()
+            .auth(service_auth.clone())
+            .json(json!({"token": token})),
+    )
+    .await;
+    s.expect(
+        404,
+        "POST",
+        "/api/v1/handover/redeem",
+        Req::default()
+            .auth(service_auth.clone())
+            .json(json!({"token": token})),
+    )
+    .await;
+    s.expect(
+        201,
+        "POST",
+        "/api/v1/handover",
+        Req::default().json(json!({"service": service_id, "values": {"age": 30}})),
+    )
+    .await;
+    s.expect(
+        400,
+        "POST",
+        "/api/v1/handover",
+        Req::default().json(json!({"service": service_id, "values": {"age": "old"}})),
+    )
+    .await;
+
+    // OAuth: discovery, the consent screen, the code, tokens, the member data API.
+    s.expect(
+        200,
+        "GET",
+        "/.well-known/openid-configuration",
+        Req::default(),
+    )
+    .await;
+    s.expect(200, "GET", "/oauth/jwks.json", Req::default())
+        .await;
+    const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("response_type", "code")
+        .append_pair("client_id", &service_id)
+        .append_pair("redirect_uri", CB)
+        .append_pair("scope", "openid age store:municipality_code")
+        .append_pair("state", "st-1")
+        .append_pair("nonce", "n-1")
+        .append_pair("code_challenge", &aurora_twin::oauth::s256(VERIFIER))
+        .append_pair("code_challenge_method", "S256")
+        .finish();
+    let authorize = format!("/oauth/authorize?{query}");
+    s.expect(200, "GET", &authorize, Req::signed(&me)).await;
+    s.expect(303, "GET", &authorize, Req::default()).await;
+    s.expect(
+        400,
+        "GET",
+        &authorize.replace(&service_id, "no-such-client"),
+        Req::signed(&me),
+    )
+    .await;
+    let form = format!("{query}&csrf={}&decision=approve", me.csrf);
+    s.expect(
+        403,
+        "POST",
+        "/oauth/authorize",
+        Req::signed(&me)
+            .no_csrf()
+            .form(format!("{query}&csrf=wrong&decision=approve")),
+    )
+    .await;
+    s.expect(
+        401,
+        "POST",
+        "/oauth/authorize",
+        Req::default().form(form.clone()),
+    )
+    .await;
+    let r = s
+        .expect(
+            303,
+            "POST",
+            "/oauth/authorize",
+            Req::signed(&me).no_csrf().form(form),
+        )
+        .await;
+    let code = location_param(&r, "code").expect("a code");
+    let exchange = form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", "authorization_code")
+        .append_pair("code", &code)
+        .append_pair("redirect_uri", CB)
+        .append_pair("code_verifier", VERIFIER)
+        .finish();
+    s.expect(
+        401,
+        "POST",
+        "/oauth/token",
+        Req::default()
+            .auth(format!(
+                "Basic {}",
+                base64(format!("{service_id}:wrong").as_bytes())
+            ))
+            .form(exchange.clone()),
+    )
+    .await;
+    let r = s
+        .expect(
+            200,
+            "POST",
+            "/oauth/token",
+            Req::default()
+                .auth(service_auth.clone())
+                .form(exchange.clone()),
+        )
+        .await;
+    let tokens = r.json();
+    let access = tokens["access_token"].as_str().unwrap().to_string();
+    let refresh = tokens["refresh_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    s.expect(
+        400,
+        "POST",
+        "/oauth/token",
+        Req::default().auth(service_auth.clone()).form(exchange),
+    )
+    .await;
+    let bearer = format!("Bearer {access}");
+    s.expect(401, "GET", "/oauth/userinfo", Req::default())
+        .await;
+    s.expect(
+        200,
+        "GET",
+        "/oauth/userinfo",
+        Req::default().auth(bearer.clone()),
+    )
+    .await;
+    s.expect(
+        200,
+        "GET",
+        "/api/v1/member/attributes",
+        Req::default().auth(bearer.clone()),
+    )
+    .await;
+    s.expect(
+        403,
+        "GET",
+        "/api/v1/member/attributes?attributes=municipality_code",
+        Req::default().auth(bearer.clone()),
+    )
+    .await;
+    s.expect(
+        200,
+        "PUT",
+        "/api/v1/member/attributes/municipality_code",
+        Req::default()
+            .auth(bearer.clone())
+            .json(json!({"value": "837"})),
+    )
+    .await;
+    s.expect(
+        403,
+        "PUT",
+        "/api/v1/member/attributes/age",
+        Req::default()
+            .auth(bearer.clone())
+            .json(json!({"value": 40})),
+    )
+    .await;
+    s.expect(
+        400,
+        "PUT",
+        "/api/v1/member/attributes/municipality_code",
+        Req::default()
+            .auth(bearer.clone())
+            .json(json!({"value": 837})),
+    )
+    .await;
+    s.expect(
+        200,
+        "POST",
+        "/oauth/introspect",
+        Req::default()
+            .auth(service_auth.clone())
+            .form(format!("token={access}")),
+    )
+    .await;
+    s.expect(
+        401,
+        "POST",
+        "/oauth/introspect",
+        Req::default().form(format!("token={access}")),
+    )
+    .await;
+    s.expect(
+        200,
+        "POST",
+        "/oauth/revoke",
+        Req::default()
+            .auth(service_auth.clone())
+            .form(format!("token={refresh}&token_type_hint=refresh_token")),
+    )
+    .await;
+    s.expect(
+        400,
+        "POST",
+        "/oauth/revoke",
+        Req::default()
+            .auth(service_auth.clone())
+            .form(String::new()),
+    )
+    .await;
+
+    // The reads are in the person's access log; the consent can be withdrawn.
+    s.expect(
+        200,
+        "GET",
+        "/api/v1/me/access-log?limit=5",
+        Req::signed(&me),
+    )
+    .await;
+    s.expect(
+        400,
+        "GET",
+        "/api/v1/me/access-log?limit=0",
+        Req::signed(&me),
+    )
+    .await;
+    s.expect(200, "DELETE", &c, Req::signed(&me)).await;
+    s.expect(404, "DELETE", &c, Req::signed(&outsider)).await;
+
+    // A company twin (an operator action) under mandates.
+    let (company, full) = aurora_twin::company::create_company(
+        t.store.as_ref(),
+        t.store.as_ref(),
+        &t.keys,
+        "0112038-9",
+        "Oy Testi Ab",
+        &person,
+        time::OffsetDateTime::now_utc().unix_timestamp(),
+    )
+    .await
+    .expect("create a company");
+    let base = format!("/api/v1/me/companies/{}", company.id);
+    s.expect(200, "GET", "/api/v1/me/companies", Req::signed(&me))
+        .await;
+    s.expect(
+        200,
+        "PUT",
+        &format!("{base}/twin/industry_class"),
+        Req::signed(&me).json(json!({"value": "62010"})),
+    )
+    .await;
+    s.expect(
+        400,
+        "PUT",
+        &format!("{base}/twin/industry_class"),
+        Req::signed(&me).json(json!({"value": "04000"})),
+    )
+    .await;
+    s.expect(
+        200,
+        "PUT",
+        &format!("{base}/twin/size"),
+        Req::signed(&me).json(json!({"value": "small"})),
+    )
+    .await;
+    s.expect(
+        200,
+        "GET",
+        &format!("{base}/twin?lang=sv"),
+        Req::signed(&me),
+    )
+    .await;
+    s.expect(403, "GET", &format!("{base}/twin"), Req::signed(&outsider))
+        .await;
+    s.expect(
+        200,
+        "GET",
+        &format!("{base}/twin/history"),
+        Req::signed(&me),
+    )
+    .await;
+    s.expect(
+        204,
+        "DELETE",
+        &format!("{base}/twin/size"),
+        Req::signed(&me),
+    )
+    .await;
+    s.expect(200, "GET", &format!("{base}/mandates"), Req::signed(&me))
+        .await;
+    s.expect(
+        403,
+        "GET",
+        &format!("{base}/mandates"),
+        Req::signed(&outsider),
+    )
+    .await;
+    s.expect(
+        400,
+        "POST",
+        &format!("{base}/mandates"),
+        Req::signed(&me).json(json!({"agent_id": t.person.0, "matters": ["fly"]})),
+    )
+    .await;
+    let r = s
+        .expect(
+            201,
+            "POST",
+            &format!("{base}/mandates"),
+            Req::signed(&me).json(json!({"agent_id": t.person.0, "matters": ["twin_read"], "valid_until": in_days(90)})),
+        )
+        .await;
+    let mandate = r.json()["id"].as_str().unwrap().to_string();
+    s.expect(200, "GET", &format!("{base}/twin"), Req::signed(&outsider))
+        .await;
+    s.expect(
+        204,
+        "DELETE",
+        &format!("{base}/mandates/{mandate}"),
+        Req::signed(&me),
+    )
+    .await;
+    s.expect(
+        409,
+        "DELETE",
+        &format!("{base}/mandates/{}", full.id),
+        Req::signed(&me),
+    )
+    .await;
+
+    // Export, deleting the twin, and erasure last.
+    s.expect(200, "GET", "/api/v1/me/export", Req::signed(&me))
+        .await;
+    s.expect(
+        200,
+        "POST",
+        "/api/v1/me/export/encrypted",
+        Req::signed(&me).json(json!({"passphrase": "correct horse battery staple"})),
+    )
+    .await;
+    s.expect(
+        400,
+        "POST",
+        "/api/v1/me/export/encrypted",
+        Req::signed(&me).json(json!({"passphrase": "short"})),
+    )
+    .await;
+    s.expect(200, "DELETE", "/api/v1/me/twin", Req::signed(&me))
+        .await;
+    s.expect(
+        400,
+        "POST",
+        "/api/v1/me/erase",
+        Req::signed(&me).json(json!({"confirm": false})),
+    )
+    .await;
+    s.expect(
+        403,
+        "POST",
+        "/api/v1/me/erase",
+        Req::signed(&me).no_csrf().json(json!({"confirm": true})),
+    )
+    .await;
+    s.expect(
+        200,
+        "POST",
+        "/api/v1/me/erase",
+        Req::signed(&me).json(json!({"confirm": true})),
+    )
+    .await;
+    s.expect(401, "GET", "/api/v1/account", Req::signed(&me))
+        .await;
+    s.expect(
+        401,
+        "POST",
+        "/api/v1/account/signin",
+        Req::default().json(json!({"email": NEW_EMAIL, "password": NEW_PASSWORD})),
+    )
+    .await;
 }
 
 /// Standard base64 (for a Basic credential).

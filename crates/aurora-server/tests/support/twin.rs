@@ -117,9 +117,10 @@ impl TwinApp {
 
     /// A new person with a live session (as if just signed in).
     pub async fn new_person(&self) -> Person {
-        let person = aurora_twin::person::create(self.store.as_ref(), &self.keys, PersonKind::Person)
-            .await
-            .expect("create person");
+        let person =
+            aurora_twin::person::create(self.store.as_ref(), &self.keys, PersonKind::Person)
+                .await
+                .expect("create person");
         self.session_for(&person.id).await
     }
 
@@ -229,6 +230,17 @@ impl std::io::Write for Capture {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .extend_from_slice(buf);
+        // For the whole-run check, every line also goes to the run's log directory as it is
+        // written (tests of a binary run in parallel: no one test is last).
+        if let Some(path) = run_log_path() {
+            if let Ok(mut f) = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+            {
+                let _ = f.write_all(buf);
+            }
+        }
         Ok(buf.len())
     }
 
@@ -260,8 +272,8 @@ pub fn captured_logs() -> String {
 }
 
 /// Notes a secret the logs must never contain. When `AURORA_TEST_LOG_DIR` is set, the secret
-/// is also appended to `<dir>/secrets.txt`, and the logs to `<dir>/<binary>.log` by
-/// [`flush_logs`], for the whole-run check.
+/// is also appended to `<dir>/secrets.txt` (and every log line to `<dir>/<binary>.log`), for
+/// the whole-run check of `tests/log_audit.rs`.
 pub fn remember_secret(secret: &str) {
     if secret.len() < 4 {
         return;
@@ -271,6 +283,7 @@ pub fn remember_secret(secret: &str) {
         .unwrap_or_else(|e| e.into_inner())
         .push(secret.to_string());
     if let Some(dir) = std::env::var_os("AURORA_TEST_LOG_DIR") {
+        let _ = std::fs::create_dir_all(&dir);
         let path = std::path::Path::new(&dir).join("secrets.txt");
         if let Ok(mut f) = std::fs::OpenOptions::new()
             .create(true)
@@ -282,11 +295,9 @@ pub fn remember_secret(secret: &str) {
     }
 }
 
-/// Asserts that no remembered secret appears in the logs captured so far, and writes the logs
-/// to `AURORA_TEST_LOG_DIR` when set.
+/// Asserts that no remembered secret appears in the logs captured so far by this binary.
 pub fn assert_no_secret_in_logs() {
     let logs = captured_logs();
-    flush_logs(&logs);
     let secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner()).clone();
     for s in secrets {
         assert!(
@@ -297,14 +308,17 @@ pub fn assert_no_secret_in_logs() {
     }
 }
 
-fn flush_logs(logs: &str) {
-    let Some(dir) = std::env::var_os("AURORA_TEST_LOG_DIR") else {
-        return;
-    };
-    let exe = std::env::current_exe()
-        .ok()
-        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "tests".into());
-    let path = std::path::Path::new(&dir).join(format!("{exe}.log"));
-    let _ = std::fs::write(path, logs);
+/// `AURORA_TEST_LOG_DIR/<test binary>.log`, when the variable is set.
+fn run_log_path() -> Option<std::path::PathBuf> {
+    static PATH: OnceLock<Option<std::path::PathBuf>> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let dir = std::env::var_os("AURORA_TEST_LOG_DIR")?;
+        let _ = std::fs::create_dir_all(&dir);
+        let exe = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "tests".into());
+        Some(std::path::Path::new(&dir).join(format!("{exe}.log")))
+    })
+    .clone()
 }

@@ -56,6 +56,30 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0004_people.sql"),
         postgres: include_str!("../../migrations/postgres/0004_people.sql"),
     },
+    Migration {
+        version: 5,
+        name: "accounts",
+        sqlite: include_str!("../../migrations/sqlite/0005_accounts.sql"),
+        postgres: include_str!("../../migrations/postgres/0005_accounts.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "twin",
+        sqlite: include_str!("../../migrations/sqlite/0006_twin.sql"),
+        postgres: include_str!("../../migrations/postgres/0006_twin.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "consent",
+        sqlite: include_str!("../../migrations/sqlite/0007_consent.sql"),
+        postgres: include_str!("../../migrations/postgres/0007_consent.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "oauth",
+        sqlite: include_str!("../../migrations/sqlite/0008_oauth.sql"),
+        postgres: include_str!("../../migrations/postgres/0008_oauth.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

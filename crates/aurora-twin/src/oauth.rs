@@ -1,1 +1,0 @@
-//! (issue 5, see docs/twin-design.md: being written)
