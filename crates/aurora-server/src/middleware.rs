@@ -64,24 +64,15 @@ pub(crate) async fn not_found(request: Request) -> ApiError {
     )
 }
 
-/// The 405 for a known path with a method it does not take: `POST` for the analysis
-/// endpoints ([`crate::api::POST_PATHS`]), `GET, HEAD` for every other route.
+/// The 405 for a known path with a method it does not take. axum adds the `Allow` header
+/// with the route's own methods (it does so only when the response has none).
 pub(crate) async fn method_not_allowed(method: Method, request: Request) -> Response {
     let path = request.uri().path();
-    let allowed = if crate::api::POST_PATHS.contains(&path) {
-        "POST"
-    } else {
-        "GET, HEAD"
-    };
-    let mut response = ApiError::new(
+    ApiError::new(
         ErrorCode::MethodNotAllowed,
-        format!("method {method} is not allowed for path {path:?}; allowed: {allowed}"),
+        format!("method {method} is not allowed for path {path:?}; the Allow header lists the methods that are"),
     )
-    .into_response();
-    response
-        .headers_mut()
-        .insert(header::ALLOW, header::HeaderValue::from_static(allowed));
-    response
+    .into_response()
 }
 
 async fn problem_for_bare_errors(request: Request, next: Next) -> Response {

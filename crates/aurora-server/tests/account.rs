@@ -1041,3 +1041,462 @@ async fn an_openid_identity_joins_a_local_account_only_after_its_password() {
     assert_ne!(me.json()["person_id"], local_id);
     assert_no_secret_in_logs();
 }
+
+// ------------------------------------------------------------------------------------------
+// Password reset ("forgot password")
+// ------------------------------------------------------------------------------------------
+
+const NEW_PASSWORD: &str = "ein ganz neues passwort";
+
+/// `POST /api/v1/account/password-reset`, from `ip` (`X-Forwarded-For`) when given.
+async fn reset_request(app: &TwinApp, email: &str, ip: Option<&str>) -> Resp {
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/account/password-reset")
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(ip) = ip {
+        req = req.header("x-forwarded-for", ip);
+    }
+    app.request(
+        req.body(Body::from(
+            json!({"email": email, "lang": "en"}).to_string(),
+        ))
+        .unwrap(),
+    )
+    .await
+}
+
+async fn reset_confirm(app: &TwinApp, token: &str, new_password: &str) -> Resp {
+    post(
+        app,
+        "/api/v1/account/password-reset/confirm",
+        json!({"token": token, "new_password": new_password}),
+        None,
+    )
+    .await
+}
+
+/// The newest mail to `to` whose body contains `needle`; the link is sent after the answer,
+/// so this waits for it (up to 5 s).
+async fn wait_for_mail(app: &TwinApp, to: &str, needle: &str) -> String {
+    for _ in 0..100 {
+        if let Some(b) = mails_to(app, to)
+            .into_iter()
+            .rev()
+            .find(|b| b.contains(needle))
+        {
+            return b;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no mail to {to} containing {needle}");
+}
+
+fn reset_mails(app: &TwinApp, to: &str) -> usize {
+    mails_to(app, to)
+        .iter()
+        .filter(|b| b.contains("/account/reset?token="))
+        .count()
+}
+
+async fn person_id(app: &TwinApp, s: &Session) -> String {
+    get(app, "/api/v1/account", Some(&s.cookie)).await.json()["person_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn password_reset_sets_a_new_password_once_and_ends_every_session() {
+    let app = app().await;
+    remember_secret(NEW_PASSWORD);
+    let a = account(&app, "resetme@example.fi").await;
+    let r = sign_in(&app, "resetme@example.fi", PASSWORD).await;
+    let b = Session {
+        cookie: session_cookie(&r),
+        csrf: r.json()["csrf_token"].as_str().unwrap().to_string(),
+    };
+    let r = reset_request(&app, "ResetMe@Example.fi ", None).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text());
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    let body = wait_for_mail(&app, "resetme@example.fi", "/en/account/reset?token=").await;
+    assert!(body.contains("30 minutes"), "{body}");
+    let t = link_token(&body);
+
+    // The page of the link: the token in a hidden field, never leaked through Referer.
+    let r = get(&app, &format!("/en/account/reset?token={t}"), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    assert!(r
+        .text()
+        .contains(&format!("type=\"hidden\" name=\"token\" value=\"{t}\"")));
+
+    // A weak new password is refused, naming the field; the link is not spent by it.
+    let r = reset_confirm(&app, &t, "short").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["errors"][0]["field"], "new_password");
+    let r = reset_confirm(&app, &t, "ResetMe is my password").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["errors"][0]["field"], "new_password");
+    // A missing new password names the field too.
+    let r = post(
+        &app,
+        "/api/v1/account/password-reset/confirm",
+        json!({"token": t}),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["errors"][0]["field"], "new_password");
+
+    let r = reset_confirm(&app, &t, NEW_PASSWORD).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["password_changed"], true);
+    // Every session of the person ended.
+    for s in [&a, &b] {
+        assert_eq!(
+            get(&app, "/api/v1/account", Some(&s.cookie)).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // The old password stops working; the new one works.
+    assert_eq!(
+        sign_in(&app, "resetme@example.fi", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = sign_in(&app, "resetme@example.fi", NEW_PASSWORD).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    session_cookie(&r);
+    // The address is told, without any link (in Finnish: the request had no `lang`).
+    let (_, subject, notice) = mails(&app)
+        .into_iter()
+        .rfind(|(to, _, _)| to == "resetme@example.fi")
+        .unwrap();
+    assert_eq!(subject, "Salasanasi vaihdettiin");
+    assert!(!notice.contains("token="), "{notice}");
+
+    // The link works once: a replay gets the same 400 as an unknown link.
+    let replay = reset_confirm(&app, &t, "yet another password").await;
+    assert_eq!(replay.status, StatusCode::BAD_REQUEST);
+    assert_eq!(replay.code(), "invalid_field");
+    assert_eq!(replay.json()["errors"][0]["field"], "token");
+    let unknown = aurora_twin::token::generate().unwrap();
+    remember_secret(&unknown);
+    let unknown = reset_confirm(&app, &unknown, "yet another password").await;
+    assert_eq!(unknown.status, replay.status);
+    assert_eq!(unknown.body, replay.body);
+    let r = get(&app, &format!("/en/account/reset?token={t}"), None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
+    let r = sign_in(&app, "resetme@example.fi", NEW_PASSWORD).await;
+    assert_eq!(r.status, StatusCode::OK);
+    session_cookie(&r);
+    assert_no_secret_in_logs();
+}
+
+/// Reference flaw §8.9 for the reset: unknown, unconfirmed and confirmed addresses get the
+/// same status and body in the same time class (no lookup, token or mail before the answer);
+/// only the confirmed one gets a link.
+#[tokio::test]
+async fn password_reset_does_not_reveal_whether_an_account_exists() {
+    let app = app().await;
+    let _ = account(&app, "known@example.fi").await;
+    assert_eq!(
+        sign_up(&app, "unverified@example.fi").await.status,
+        StatusCode::ACCEPTED
+    );
+    let addresses = [
+        "nobody@example.fi",
+        "unverified@example.fi",
+        "known@example.fi",
+    ];
+    let mut bodies = Vec::new();
+    let mut fastest = [u128::MAX; 3];
+    for _ in 0..3 {
+        for (i, email) in addresses.iter().enumerate() {
+            let started = std::time::Instant::now();
+            let r = reset_request(&app, email, None).await;
+            fastest[i] = fastest[i].min(started.elapsed().as_micros());
+            assert_eq!(r.status, StatusCode::ACCEPTED, "{email}");
+            bodies.push(r.body);
+        }
+    }
+    assert!(bodies.windows(2).all(|w| w[0] == w[1]), "identical answers");
+    // The same class: none of them does work the others skip. The slack is wide because the
+    // test machine is shared (CI runs test binaries in parallel); what it must catch, a
+    // lookup-dependent Argon2 hash in the request path, costs hundreds of milliseconds in a
+    // debug build.
+    let (lo, hi) = (fastest.iter().min().unwrap(), fastest.iter().max().unwrap());
+    assert!(hi - lo < 100_000 + lo * 3, "timings differ: {fastest:?} µs");
+
+    let link = wait_for_mail(&app, "known@example.fi", "/account/reset?token=").await;
+    link_token(&link);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(reset_mails(&app, "known@example.fi"), 3);
+    assert_eq!(reset_mails(&app, "unverified@example.fi"), 0);
+    assert!(mails_to(&app, "nobody@example.fi").is_empty());
+    for b in mails_to(&app, "known@example.fi") {
+        if b.contains("/account/reset?token=") {
+            link_token(&b);
+        }
+    }
+    assert_no_secret_in_logs();
+}
+
+#[tokio::test]
+async fn password_reset_requests_are_throttled_per_address_and_per_client() {
+    let app = app().await;
+    let _ = account(&app, "t@example.fi").await;
+    for _ in 0..3 {
+        assert_eq!(
+            reset_request(&app, "t@example.fi", Some("198.51.100.1"))
+                .await
+                .status,
+            StatusCode::ACCEPTED
+        );
+    }
+    // The fourth request for the address waits, from any client; other addresses do not.
+    let r = reset_request(&app, "t@example.fi", Some("198.51.100.2")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.code(), "too_many_requests");
+    let wait: i64 = r.header("retry-after").unwrap().parse().unwrap();
+    assert!(wait > 800 && wait <= 900, "{wait}");
+    // The same for an address without an account (the throttle reveals nothing either).
+    for _ in 0..3 {
+        reset_request(&app, "none@example.fi", Some("198.51.100.3")).await;
+    }
+    let r = reset_request(&app, "none@example.fi", Some("198.51.100.4")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    // One client asking for many addresses is stopped; another client is not.
+    for i in 0..10 {
+        assert_eq!(
+            reset_request(&app, &format!("x{i}@example.fi"), Some("203.0.113.5"))
+                .await
+                .status,
+            StatusCode::ACCEPTED
+        );
+    }
+    assert_eq!(
+        reset_request(&app, "y@example.fi", Some("203.0.113.5"))
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        reset_request(&app, "y@example.fi", Some("203.0.113.6"))
+            .await
+            .status,
+        StatusCode::ACCEPTED
+    );
+    // Bad input names the field; the body must be declared JSON.
+    let r = reset_request(&app, "not an address", Some("203.0.113.7")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["errors"][0]["field"], "email");
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/account/password-reset")
+        .body(Body::from(json!({"email": "t@example.fi"}).to_string()))
+        .unwrap();
+    assert_eq!(
+        app.request(req).await.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/account/password-reset/confirm")
+        .body(Body::from(
+            json!({"token": "x", "new_password": NEW_PASSWORD}).to_string(),
+        ))
+        .unwrap();
+    assert_eq!(
+        app.request(req).await.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    // Let the links of the accepted requests go out before the log check.
+    wait_for_mail(&app, "t@example.fi", "/account/reset?token=").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    for b in mails_to(&app, "t@example.fi") {
+        if b.contains("/account/reset?token=") {
+            link_token(&b);
+        }
+    }
+    assert_no_secret_in_logs();
+}
+
+#[tokio::test]
+async fn reset_links_that_are_expired_unknown_or_of_another_purpose_are_refused() {
+    let app = app().await;
+    let s = account(&app, "e@example.fi").await;
+    let pid = person_id(&app, &s).await;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let mut refused = Vec::new();
+    for (purpose, email, expires) in [
+        (EmailPurpose::Reset, "e@example.fi", now - 1),
+        (EmailPurpose::Verify, "e@example.fi", now + 600),
+        (EmailPurpose::Change, "other@example.fi", now + 600),
+    ] {
+        let t = aurora_twin::token::generate().unwrap();
+        remember_secret(&t);
+        app.store
+            .create_email_token(&aurora_twin::token::hash(&t), &pid, purpose, email, expires)
+            .await
+            .unwrap();
+        let r = reset_confirm(&app, &t, NEW_PASSWORD).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{purpose:?}");
+        assert_eq!(r.json()["errors"][0]["field"], "token");
+        refused.push(r.body);
+        let r = get(&app, &format!("/en/account/reset?token={t}"), None).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{purpose:?}");
+    }
+    let unknown = aurora_twin::token::generate().unwrap();
+    remember_secret(&unknown);
+    refused.push(reset_confirm(&app, &unknown, NEW_PASSWORD).await.body);
+    refused.push(reset_confirm(&app, "not-a-token", NEW_PASSWORD).await.body);
+    assert!(refused.windows(2).all(|w| w[0] == w[1]), "the same 400");
+    // Nothing changed: the session lives and the old password works.
+    assert_eq!(
+        get(&app, "/api/v1/account", Some(&s.cookie)).await.status,
+        StatusCode::OK
+    );
+    let r = sign_in(&app, "e@example.fi", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::OK);
+    session_cookie(&r);
+
+    // A reset link is not a verification link, and trying it as one does not spend it.
+    assert_eq!(
+        reset_request(&app, "e@example.fi", None).await.status,
+        StatusCode::ACCEPTED
+    );
+    let t = link_token(&wait_for_mail(&app, "e@example.fi", "/account/reset?token=").await);
+    let r = post(&app, "/api/v1/account/verify", json!({"token": t}), None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // Nor an e-mail change link, even in the person's own session.
+    let r = post(
+        &app,
+        "/api/v1/account/email/confirm",
+        json!({"token": t}),
+        Some(&s),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = reset_confirm(&app, &t, NEW_PASSWORD).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_no_secret_in_logs();
+}
+
+#[tokio::test]
+async fn password_reset_pages_work_in_three_languages_with_csrf() {
+    let app = app().await;
+    remember_secret(NEW_PASSWORD);
+    for (lang, word) in [
+        ("fi", "Unohditko salasanasi?"),
+        ("sv", "Har du glömt ditt lösenord?"),
+        ("en", "Forgot your password?"),
+    ] {
+        let r = get(&app, &format!("/{lang}/account/login"), None).await;
+        let html = r.text();
+        assert!(html.contains(word), "{lang}");
+        assert!(html.contains(&format!("href=\"/{lang}/account/forgot\"")));
+        let r = get(&app, &format!("/{lang}/account/forgot"), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{lang}");
+        assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
+        assert!(r.header("set-cookie").unwrap().starts_with("aurora_csrf="));
+        assert!(r.text().contains("<label for=\"forgot-email\""));
+    }
+    let _ = account(&app, "w@example.fi").await;
+    let csrf = "e".repeat(64);
+    let form = |path: &str, cookie: Option<&str>, body: String| {
+        let mut req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        req.body(Body::from(body)).unwrap()
+    };
+    let cookie = format!("aurora_csrf={csrf}");
+    // Without the double-submit cookie, or with another token: refused, no mail.
+    let r = app
+        .request(form(
+            "/en/account/forgot",
+            None,
+            format!("csrf={csrf}&email=w%40example.fi"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .request(form(
+            "/en/account/forgot",
+            Some(&cookie),
+            format!("csrf={}&email=w%40example.fi", "f".repeat(64)),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(reset_mails(&app, "w@example.fi"), 0);
+    let r = app
+        .request(form(
+            "/sv/account/forgot",
+            Some(&cookie),
+            format!("csrf={csrf}&email=w%40example.fi"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text().contains("Kontrollera din e-post"));
+    let body = wait_for_mail(&app, "w@example.fi", "/sv/account/reset?token=").await;
+    let t = link_token(&body);
+    let r = get(&app, &format!("/sv/account/reset?token={t}"), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
+    // The reset form needs the CSRF pair too.
+    let r = app
+        .request(form(
+            "/sv/account/reset",
+            None,
+            format!("csrf={csrf}&token={t}&new_password=ein+ganz+neues+passwort"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A weak password: the form again, the error at its field, the token still in it.
+    let r = app
+        .request(form(
+            "/sv/account/reset",
+            Some(&cookie),
+            format!("csrf={csrf}&token={t}&new_password=short"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let html = r.text();
+    assert!(html.contains("href=\"#reset-new-password\""), "{html}");
+    assert!(html.contains(&format!("name=\"token\" value=\"{t}\"")));
+    let r = app
+        .request(form(
+            "/sv/account/reset",
+            Some(&cookie),
+            format!("csrf={csrf}&token={t}&new_password=ein+ganz+neues+passwort"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
+    assert!(r.text().contains("Ditt lösenord har bytts"));
+    assert_eq!(
+        sign_in(&app, "w@example.fi", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = sign_in(&app, "w@example.fi", NEW_PASSWORD).await;
+    assert_eq!(r.status, StatusCode::OK);
+    session_cookie(&r);
+    // Posting the used link again: the failure page.
+    let r = app
+        .request(form(
+            "/sv/account/reset",
+            Some(&cookie),
+            format!("csrf={csrf}&token={t}&new_password=ein+ganz+neues+passwort"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("href=\"/sv/account/forgot\""));
+    assert_no_secret_in_logs();
+}

@@ -44,6 +44,8 @@ pub enum EmailPurpose {
     Verify,
     /// Moves the account to a new address.
     Change,
+    /// Sets a new password ("forgot password").
+    Reset,
 }
 
 impl EmailPurpose {
@@ -52,6 +54,7 @@ impl EmailPurpose {
         match self {
             EmailPurpose::Verify => "verify",
             EmailPurpose::Change => "change",
+            EmailPurpose::Reset => "reset",
         }
     }
 }
@@ -83,6 +86,24 @@ pub enum ChangeOutcome {
     Invalid,
     /// Another account took the address meanwhile; the token is unused still.
     Taken,
+}
+
+/// What redeeming a password reset link did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResetOutcome {
+    /// The account has the new password, every session of the person ended and every other
+    /// reset link of the person is spent.
+    Reset {
+        /// Whose account.
+        person_id: String,
+        /// The account's address (where the link went).
+        email: String,
+        /// How many sessions ended.
+        sessions_ended: u64,
+    },
+    /// No unused, unexpired reset token with that hash, or the account has another address by
+    /// now (the token is spent then).
+    Invalid,
 }
 
 /// One OpenID Connect sign-in attempt in flight. `Debug` hides the secrets.
@@ -173,6 +194,22 @@ pub trait AccountStore: Send + Sync {
         person_id: &str,
         now_unix: i64,
     ) -> Result<ChangeOutcome>;
+
+    /// The address an unused, unexpired password reset link was sent to, without spending it
+    /// (so the password policy can be checked before the link is used).
+    async fn password_reset_email(&self, token_hash: &str, now_unix: i64)
+        -> Result<Option<String>>;
+
+    /// Redeems a password reset link, in one transaction that starts with the consuming
+    /// `UPDATE … RETURNING`: sets `password_hash` if the account still has the address the
+    /// link was sent to, spends the person's other reset links and deletes every session of
+    /// the person.
+    async fn redeem_password_reset(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now_unix: i64,
+    ) -> Result<ResetOutcome>;
 
     /// Records a failed sign-in under `key` at `at_unix`.
     async fn record_signin_failure(&self, key: &str, at_unix: i64) -> Result<()>;

@@ -13,15 +13,15 @@
 //! filter semantics of [`aurora_model::ServiceFilter`]).
 #![warn(missing_docs)]
 
-mod api;
-pub mod embeddings;
-pub mod people;
 pub mod accounts;
+mod api;
 pub mod consent;
+pub mod embeddings;
 pub mod oauth;
-pub mod twin;
+pub mod people;
 mod recommend;
 mod sql;
+pub mod twin;
 
 pub use api::*;
 pub use recommend::*;

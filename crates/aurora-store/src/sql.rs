@@ -18,16 +18,16 @@
 //! failures; on PostgreSQL it is a row lock). A write transaction that changes nothing is
 //! rolled back, so `catalog_version.version` counts the transactions that changed something.
 
-mod embeddings;
-mod migrate;
-mod people;
 mod accounts;
 mod consent;
+mod embeddings;
+mod migrate;
 mod oauth;
-mod twin;
+mod people;
 mod query;
 mod recommend;
 mod records;
+mod twin;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};

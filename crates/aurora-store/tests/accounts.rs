@@ -15,6 +15,9 @@ conformance! {
     cases::email_change_tokens_work_only_for_their_own_person,
     cases::email_change_to_a_taken_address_keeps_the_token,
     cases::concurrent_redemptions_succeed_once,
+    cases::password_reset_tokens_are_single_use_expire_and_end_every_session,
+    cases::password_reset_tokens_die_when_the_address_changed,
+    cases::concurrent_password_resets_succeed_once,
     cases::the_throttle_counts_failures_per_key_in_the_database,
     cases::oidc_logins_and_pending_links_are_single_use,
     cases::erasing_the_person_removes_the_account_state,
@@ -25,9 +28,10 @@ mod cases {
     use std::sync::Arc;
 
     use aurora_store::accounts::{
-        AccountStore, ChangeOutcome, EmailPurpose, OidcLogin, PendingLink, VerifyOutcome,
+        AccountStore, ChangeOutcome, EmailPurpose, OidcLogin, PendingLink, ResetOutcome,
+        VerifyOutcome,
     };
-    use aurora_store::people::{PersonKind, PersonStore};
+    use aurora_store::people::{PersonKind, PersonStore, SessionRecord};
     use aurora_store::SqlStore;
     use sqlx::Row;
 
@@ -298,6 +302,202 @@ mod cases {
             )
             .await,
             1
+        );
+    }
+
+    async fn session(store: &SqlStore, hash: &str, person_id: &str) {
+        store
+            .create_session(&SessionRecord {
+                token_hash: hash.into(),
+                person_id: person_id.into(),
+                auth_method: "password".into(),
+                auth_time_unix: NOW,
+                expires_at_unix: NOW + 3600,
+            })
+            .await
+            .expect("create session");
+    }
+
+    fn hash_of(account: Option<aurora_store::accounts::AccountRecord>) -> Option<String> {
+        account.and_then(|a| a.password_hash)
+    }
+
+    pub async fn password_reset_tokens_are_single_use_expire_and_end_every_session(db: &TestDb) {
+        let s = &db.store;
+        person(s, "p1").await;
+        person(s, "p2").await;
+        s.create_account("p1", "a@example.fi", Some("$argon2id$old"), true)
+            .await
+            .unwrap();
+        s.create_account("p2", "b@example.fi", Some("$argon2id$b"), true)
+            .await
+            .unwrap();
+        session(s, "s1", "p1").await;
+        session(s, "s2", "p1").await;
+        session(s, "s3", "p2").await;
+        for (hash, purpose, expires) in [
+            ("h-old", EmailPurpose::Reset, NOW - 1),
+            ("h-verify", EmailPurpose::Verify, NOW + 60),
+            ("h-change", EmailPurpose::Change, NOW + 60),
+            ("h1", EmailPurpose::Reset, NOW + 1800),
+            ("h2", EmailPurpose::Reset, NOW + 1800),
+        ] {
+            let email = if purpose == EmailPurpose::Change {
+                "new@example.fi"
+            } else {
+                "a@example.fi"
+            };
+            s.create_email_token(hash, "p1", purpose, email, expires)
+                .await
+                .unwrap();
+        }
+        // Peeking spends nothing and sees only live reset tokens.
+        assert_eq!(s.password_reset_email("h-old", NOW).await.unwrap(), None);
+        assert_eq!(s.password_reset_email("h-verify", NOW).await.unwrap(), None);
+        assert_eq!(s.password_reset_email("nope", NOW).await.unwrap(), None);
+        for _ in 0..2 {
+            assert_eq!(
+                s.password_reset_email("h1", NOW).await.unwrap().as_deref(),
+                Some("a@example.fi")
+            );
+        }
+        // Expired, unknown and another purpose's tokens are refused and change nothing.
+        for hash in ["h-old", "h-verify", "h-change", "nope"] {
+            assert_eq!(
+                s.redeem_password_reset(hash, "$argon2id$evil", NOW)
+                    .await
+                    .unwrap(),
+                ResetOutcome::Invalid,
+                "{hash}"
+            );
+        }
+        assert_eq!(
+            hash_of(s.account("p1").await.unwrap()).as_deref(),
+            Some("$argon2id$old")
+        );
+        assert!(s.session("s1", NOW).await.unwrap().is_some());
+        // A reset token is no verification token either.
+        assert_eq!(
+            s.redeem_verification("h1", NOW).await.unwrap(),
+            VerifyOutcome::Invalid
+        );
+        assert_eq!(
+            s.redeem_password_reset("h1", "$argon2id$new", NOW)
+                .await
+                .unwrap(),
+            ResetOutcome::Reset {
+                person_id: "p1".into(),
+                email: "a@example.fi".into(),
+                sessions_ended: 2,
+            }
+        );
+        assert_eq!(
+            hash_of(s.account("p1").await.unwrap()).as_deref(),
+            Some("$argon2id$new")
+        );
+        assert!(s.session("s1", NOW).await.unwrap().is_none());
+        assert!(s.session("s2", NOW).await.unwrap().is_none());
+        assert!(
+            s.session("s3", NOW).await.unwrap().is_some(),
+            "another person's session stays"
+        );
+        assert_eq!(
+            hash_of(s.account("p2").await.unwrap()).as_deref(),
+            Some("$argon2id$b")
+        );
+        // Used, and the person's other reset link is spent with it.
+        for hash in ["h1", "h2"] {
+            assert_eq!(s.password_reset_email(hash, NOW).await.unwrap(), None);
+            assert_eq!(
+                s.redeem_password_reset(hash, "$argon2id$again", NOW)
+                    .await
+                    .unwrap(),
+                ResetOutcome::Invalid,
+                "{hash}"
+            );
+        }
+        assert_eq!(
+            hash_of(s.account("p1").await.unwrap()).as_deref(),
+            Some("$argon2id$new")
+        );
+        // The verification token of another purpose was not touched.
+        assert_eq!(
+            s.redeem_verification("h-verify", NOW).await.unwrap(),
+            VerifyOutcome::Verified {
+                person_id: "p1".into()
+            }
+        );
+    }
+
+    pub async fn password_reset_tokens_die_when_the_address_changed(db: &TestDb) {
+        let s = &db.store;
+        person(s, "p1").await;
+        s.create_account("p1", "now@example.fi", Some("$argon2id$old"), true)
+            .await
+            .unwrap();
+        session(s, "s1", "p1").await;
+        s.create_email_token("h1", "p1", EmailPurpose::Reset, "was@example.fi", NOW + 60)
+            .await
+            .unwrap();
+        assert_eq!(
+            s.redeem_password_reset("h1", "$argon2id$new", NOW)
+                .await
+                .unwrap(),
+            ResetOutcome::Invalid
+        );
+        assert_eq!(
+            hash_of(s.account("p1").await.unwrap()).as_deref(),
+            Some("$argon2id$old")
+        );
+        assert!(s.session("s1", NOW).await.unwrap().is_some());
+        assert_eq!(
+            s.password_reset_email("h1", NOW).await.unwrap(),
+            None,
+            "spent"
+        );
+        // Erasing the person removes reset tokens too.
+        s.create_email_token("h2", "p1", EmailPurpose::Reset, "now@example.fi", NOW + 60)
+            .await
+            .unwrap();
+        s.erase_person("p1").await.unwrap();
+        assert_eq!(
+            count(db, "SELECT COUNT(*) FROM email_tokens").await,
+            0,
+            "no token outlives the person"
+        );
+    }
+
+    pub async fn concurrent_password_resets_succeed_once(db: &TestDb) {
+        let store = Arc::new(db.reopen().await.unwrap());
+        person(&store, "p1").await;
+        store
+            .create_account("p1", "a@example.fi", Some("$argon2id$old"), true)
+            .await
+            .unwrap();
+        store
+            .create_email_token("h1", "p1", EmailPurpose::Reset, "a@example.fi", NOW + 60)
+            .await
+            .unwrap();
+        let mut tasks = Vec::new();
+        for i in 0..8 {
+            let s = store.clone();
+            tasks.push(tokio::spawn(async move {
+                let hash = format!("$argon2id$n{i}");
+                let out = s.redeem_password_reset("h1", &hash, NOW).await.unwrap();
+                matches!(out, ResetOutcome::Reset { .. }).then_some(hash)
+            }));
+        }
+        let mut winners = Vec::new();
+        for t in tasks {
+            if let Some(h) = t.await.unwrap() {
+                winners.push(h);
+            }
+        }
+        assert_eq!(winners.len(), 1);
+        assert_eq!(
+            hash_of(store.account("p1").await.unwrap()),
+            winners.pop(),
+            "the one winner's password is the account's"
         );
     }
 

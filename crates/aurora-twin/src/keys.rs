@@ -71,7 +71,11 @@ impl fmt::Debug for TwinKeys {
         f.debug_struct("TwinKeys")
             .field(
                 "masters",
-                &self.masters.iter().map(MasterKey::key_id).collect::<Vec<_>>(),
+                &self
+                    .masters
+                    .iter()
+                    .map(MasterKey::key_id)
+                    .collect::<Vec<_>>(),
             )
             .field("kid", &self.kid)
             .finish_non_exhaustive()
@@ -89,7 +93,11 @@ fn decode32(path: &str, field: &str, s: &str) -> Result<Zeroizing<[u8; 32]>, Key
         path: path.to_string(),
         reason: format!("{field}: {reason}"),
     };
-    let bytes = Zeroizing::new(STANDARD.decode(s.trim()).map_err(|_| invalid("not base64"))?);
+    let bytes = Zeroizing::new(
+        STANDARD
+            .decode(s.trim())
+            .map_err(|_| invalid("not base64"))?,
+    );
     let arr: [u8; 32] = bytes
         .as_slice()
         .try_into()
@@ -166,10 +174,13 @@ impl TwinKeys {
     /// Reads the key file.
     pub fn load(path: &Path) -> Result<TwinKeys, KeyError> {
         let name = path.display().to_string();
-        let json = Zeroizing::new(std::fs::read_to_string(path).map_err(|source| KeyError::Io {
-            path: name.clone(),
-            source,
-        })?);
+        let json =
+            Zeroizing::new(
+                std::fs::read_to_string(path).map_err(|source| KeyError::Io {
+                    path: name.clone(),
+                    source,
+                })?,
+            );
         TwinKeys::from_json(&name, &json)
     }
 
@@ -320,9 +331,12 @@ mod tests {
 
     #[test]
     fn bad_files_name_the_field_not_the_value() {
-        let e = TwinKeys::from_json("k.json", r#"{"master_keys":[],"signing_key":"","secret":""}"#)
-            .unwrap_err()
-            .to_string();
+        let e = TwinKeys::from_json(
+            "k.json",
+            r#"{"master_keys":[],"signing_key":"","secret":""}"#,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("master_keys"), "{e}");
         let e = TwinKeys::from_json(
             "k.json",
@@ -330,7 +344,10 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(e.contains("master_keys[0]") && !e.contains("c2hvcnQ"), "{e}");
+        assert!(
+            e.contains("master_keys[0]") && !e.contains("c2hvcnQ"),
+            "{e}"
+        );
         assert!(TwinKeys::from_json("k.json", "{}").is_err());
     }
 

@@ -78,9 +78,7 @@ pub async fn rotate_master(
     let current = keys.master().key_id();
     let mut done = Rotation::default();
     loop {
-        let batch = store
-            .persons_not_wrapped_by(current.as_str(), 500)
-            .await?;
+        let batch = store.persons_not_wrapped_by(current.as_str(), 500).await?;
         if batch.is_empty() {
             return Ok(done);
         }

@@ -26,8 +26,7 @@ pub fn hash(token: &str) -> String {
 /// True when `s` has the shape of a token (cheap rejection before any lookup).
 pub fn well_formed(s: &str) -> bool {
     s.len() == TOKEN_LEN
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 

@@ -1,6 +1,7 @@
 //! The JSON account API, `/api/v1/account/…`.
 //!
-//! Endpoints before sign-in (`signup`, `verify`, `signin`) take only
+//! Endpoints before sign-in (`signup`, `verify`, `signin`, `password-reset`,
+//! `password-reset/confirm`) take only
 //! `Content-Type: application/json` (a cross-site form or a body-only `fetch` cannot send
 //! it, so there is no login CSRF); endpoints after sign-in need the session and its
 //! `X-CSRF-Token` ([`SignedIn`]).
@@ -31,6 +32,11 @@ pub(super) fn routes() -> Router<AppState> {
             post(signout_everywhere),
         )
         .route("/api/v1/account/password", post(password))
+        .route("/api/v1/account/password-reset", post(password_reset))
+        .route(
+            "/api/v1/account/password-reset/confirm",
+            post(password_reset_confirm),
+        )
         .route("/api/v1/account/email", post(email))
         .route("/api/v1/account/email/confirm", post(email_confirm))
 }
@@ -220,6 +226,67 @@ async fn password(
     let mut response = no_store(Json(session_body(&fresh)).into_response());
     response.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(response)
+}
+
+/// `POST /api/v1/account/password-reset` `{email, lang?}` → 202, the same whether or not the
+/// address has an account (a confirmed one gets a link valid 30 minutes).
+async fn password_reset(
+    State(state): State<AppState>,
+    peer: flows::Peer,
+    headers: HeaderMap,
+    StrictJson(body): StrictJson,
+) -> Result<Response, ApiError> {
+    body.reject_unknown(&["email", "lang"])?;
+    let (twin, account) = state.accounts()?;
+    let email = body.required_str("email")?;
+    let lang = lang_field(&body)?;
+    let client = flows::client_address(&headers, &peer);
+    if let Err(e) = flows::request_password_reset(&twin, &account, email, lang, &client).await {
+        return Ok(with_retry_after(e));
+    }
+    Ok(no_store(
+        (
+            StatusCode::ACCEPTED,
+            Json(json!({"status": "check_your_email",
+                "detail": "if the address has a confirmed account, a link to set a new password has been sent there"})),
+        )
+            .into_response(),
+    ))
+}
+
+/// `POST /api/v1/account/password-reset/confirm` `{token, new_password, lang?}` → 200; every
+/// session of the person has ended (sign in with the new password).
+async fn password_reset_confirm(
+    State(state): State<AppState>,
+    StrictJson(body): StrictJson,
+) -> Result<Response, ApiError> {
+    body.reject_unknown(&["token", "new_password", "lang"])?;
+    let (twin, account) = state.accounts()?;
+    let link_token = body.required_str("token")?;
+    let new = body.required_str("new_password")?;
+    let lang = lang_field(&body)?;
+    flows::confirm_password_reset(&twin, &account, link_token, new, lang).await?;
+    Ok(no_store(
+        Json(json!({"password_changed": true, "sessions_ended": true})).into_response(),
+    ))
+}
+
+/// An error response; a 429 says in `Retry-After` how long to wait (from its detail).
+fn with_retry_after(e: ApiError) -> Response {
+    let wait = (e.code == ErrorCode::TooManyRequests)
+        .then(|| {
+            e.detail
+                .split_whitespace()
+                .find_map(|w| w.parse::<u64>().ok())
+        })
+        .flatten();
+    let mut response = e.into_response();
+    if let Some(secs) = wait {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+    }
+    response
 }
 
 /// `POST /api/v1/account/email` `{new_email, current_password?, lang?}` → 202: a link goes

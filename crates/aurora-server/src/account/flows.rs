@@ -1,13 +1,15 @@
 //! The account flows shared by the JSON API and the web pages: sign-up, verification,
-//! sign-in with the throttle, password change, e-mail change and sign-out everywhere.
+//! sign-in with the throttle, password change, password reset ("forgot password"), e-mail
+//! change and sign-out everywhere.
 //!
 //! Every decision about who may do what is here, so both surfaces make it the same way.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use aurora_model::Lang;
 use aurora_store::accounts::{
-    AccountStore, ChangeOutcome, EmailPurpose, PendingLink, VerifyOutcome,
+    AccountStore, ChangeOutcome, EmailPurpose, PendingLink, ResetOutcome, VerifyOutcome,
 };
 use aurora_store::people::{PersonKind, PersonStore};
 use aurora_twin::password;
@@ -38,6 +40,12 @@ pub(crate) const VERIFY_TTL_SECS: i64 = 24 * 60 * 60;
 pub(crate) const CHANGE_TTL_SECS: i64 = 60 * 60;
 /// A sign-in this recent stands in for the current password (e-mail change).
 pub(crate) const RECENT_AUTH_SECS: i64 = 10 * 60;
+/// How long a password reset link works.
+pub(crate) const RESET_TTL_SECS: i64 = 30 * 60;
+/// Password reset requests per address in the window (each may send mail).
+pub(crate) const RESET_ACCOUNT_LIMIT: u32 = 3;
+/// Password reset requests per client address in the window.
+pub(crate) const RESET_CLIENT_LIMIT: u32 = 10;
 /// How long an identity waits to be linked to a local account.
 pub(crate) const LINK_TTL_SECS: i64 = 10 * 60;
 
@@ -491,6 +499,145 @@ pub(crate) async fn change_password(
         signed.auth_time_unix,
     )
     .await
+}
+
+/// Asks for a password reset link ("forgot password"). The answer is the same whether or not
+/// the address has an account: after the throttle (per address and per client, counting
+/// every request) the caller answers at once, and the lookup, the token and the mail happen
+/// in a task of their own, so neither the answer nor its timing depends on the address.
+/// Only a confirmed account gets a link.
+pub(crate) async fn request_password_reset(
+    twin: &Arc<TwinState>,
+    account: &Arc<AccountState>,
+    raw_email: &str,
+    lang: Lang,
+    client: &str,
+) -> Result<(), ApiError> {
+    let email = email_field("email", raw_email)?;
+    let now = unix_now();
+    let akey = format!("reset:{}", token::hash(&email));
+    let ckey = format!("reset-client:{}", token::hash(client));
+    for (key, limit) in [(&akey, RESET_ACCOUNT_LIMIT), (&ckey, RESET_CLIENT_LIMIT)] {
+        if let Some(wait) = throttled(twin, key, limit, now).await? {
+            tracing::warn!("password reset request throttled");
+            return Err(too_many(wait));
+        }
+    }
+    record_failure(twin, &[&akey, &ckey], now).await?;
+    let (twin, account) = (twin.clone(), account.clone());
+    tokio::spawn(async move {
+        if let Err(e) = send_reset_link(&twin, &account, &email, lang).await {
+            tracing::error!(error = %e, "password reset link could not be sent");
+        }
+    });
+    Ok(())
+}
+
+async fn send_reset_link(
+    twin: &TwinState,
+    account: &AccountState,
+    email: &str,
+    lang: Lang,
+) -> Result<(), ApiError> {
+    let Some(acct) = store(twin).account_by_email(email).await? else {
+        return Ok(());
+    };
+    if acct.verified_at.is_none() {
+        return Ok(());
+    }
+    let t = token::generate().map_err(|e| ApiError::internal(&e))?;
+    store(twin)
+        .create_email_token(
+            &token::hash(&t),
+            &acct.person_id,
+            EmailPurpose::Reset,
+            email,
+            unix_now() + RESET_TTL_SECS,
+        )
+        .await?;
+    let tr = Tr::new(lang);
+    let message = mail(
+        &tr,
+        email,
+        "account-mail-reset-subject",
+        &[
+            tr.t("account-mail-reset-body"),
+            link(twin, lang, "account/reset", &t),
+            tr.t("account-mail-not-you"),
+        ],
+    );
+    send_mail(account, message).await;
+    tracing::info!(person_id = %acct.person_id, "password reset link sent");
+    Ok(())
+}
+
+/// The refusal of a used, expired, unknown or malformed reset link (always the same).
+pub(crate) fn invalid_reset_link() -> ApiError {
+    ApiError::invalid_field(
+        "token",
+        "the link is not valid, or it was used or has expired",
+    )
+}
+
+/// The address a live reset link was sent to, without spending it (`None`: the link does
+/// not work).
+pub(crate) async fn reset_link_email(
+    twin: &TwinState,
+    link_token: &str,
+) -> Result<Option<String>, ApiError> {
+    if !token::well_formed(link_token) {
+        return Ok(None);
+    }
+    Ok(store(twin)
+        .password_reset_email(&token::hash(link_token), unix_now())
+        .await?)
+}
+
+/// Sets a new password with a reset link: the policy is checked before the link is spent,
+/// the Argon2id hash is computed off the async threads, then one transaction spends the link
+/// (a single `UPDATE … RETURNING`), sets the hash and ends every session of the person. The
+/// address is told that the password changed.
+pub(crate) async fn confirm_password_reset(
+    twin: &TwinState,
+    account: &AccountState,
+    link_token: &str,
+    new: &str,
+    lang: Lang,
+) -> Result<(), ApiError> {
+    let Some(email) = reset_link_email(twin, link_token).await? else {
+        return Err(invalid_reset_link());
+    };
+    policy_field("new_password", new, &email)?;
+    let owned = new.to_string();
+    let hash = blocking(move || password::hash(&owned))
+        .await?
+        .map_err(|e| ApiError::internal(&e))?;
+    match store(twin)
+        .redeem_password_reset(&token::hash(link_token), &hash, unix_now())
+        .await?
+    {
+        ResetOutcome::Reset {
+            person_id,
+            email,
+            sessions_ended,
+        } => {
+            tracing::info!(%person_id, sessions = sessions_ended, "password reset; every session ended");
+            // The person proved the address is theirs: failed sign-ins before do not count.
+            store(twin)
+                .clear_signin_failures(&account_key(&email))
+                .await?;
+            let tr = Tr::new(lang);
+            let message = mail(
+                &tr,
+                &email,
+                "account-mail-password-changed-subject",
+                &[tr.t("account-mail-password-changed-body")],
+            );
+            send_mail(account, message).await;
+            Ok(())
+        }
+        ResetOutcome::Invalid => Err(invalid_reset_link()),
+    }
 }
 
 /// Asks to move the signed-in person's own account to `raw_new`: needs the current password

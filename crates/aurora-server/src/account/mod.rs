@@ -1,7 +1,8 @@
 //! Accounts and sign-in (issue 5, see `docs/twin-design.md`): local accounts with Argon2id
 //! passwords and verified e-mail addresses, a sign-in throttle shared by every replica,
-//! sign-out (here and everywhere), password change, e-mail change bound to the signed-in
-//! person, and sign-in through an external OpenID Connect provider.
+//! sign-out (here and everywhere), password change, password reset by a mailed link (no
+//! enumeration; every session ends), e-mail change bound to the signed-in person, and
+//! sign-in through an external OpenID Connect provider.
 //!
 //! - JSON API under `/api/v1/account/…` ([`api`]), web pages under `/{lang}/account/…`
 //!   ([`web`]); both run the same flows ([`flows`]).

@@ -1,5 +1,5 @@
 //! The account web pages, `/{lang}/account/…` in fi, sv and en: sign-in, sign-up, e-mail
-//! verification, the account page (password change, e-mail change, sign-out here and
+//! verification, password reset (`forgot`, `reset`), the account page (password change, e-mail change, sign-out here and
 //! everywhere), the e-mail change confirmation, and OpenID Connect sign-in.
 //!
 //! CSRF: forms shown before sign-in carry the `aurora_csrf` double-submit token (the cookie
@@ -40,6 +40,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/{lang}/account/login", get(login_page).post(login_post))
         .route("/{lang}/account/signup", get(signup_page).post(signup_post))
         .route("/{lang}/account/verify", get(verify_page))
+        .route("/{lang}/account/forgot", get(forgot_page).post(forgot_post))
+        .route("/{lang}/account/reset", get(reset_page).post(reset_post))
         .route("/{lang}/account/logout", axum::routing::post(logout_post))
         .route(
             "/{lang}/account/logout-all",
@@ -411,6 +413,10 @@ fn login_view(
         });
     }
     page.links.push(LinkView {
+        href: format!("/{}/account/forgot", lang.code()),
+        text: tr.t("account-login-forgot"),
+    });
+    page.links.push(LinkView {
         href: format!("/{}/account/signup", lang.code()),
         text: tr.t("account-login-to-signup"),
     });
@@ -636,6 +642,196 @@ async fn verify_page(
         lang,
         &[],
     ))
+}
+
+// ------------------------------------------------------------------------------------------
+// Password reset ("forgot password")
+// ------------------------------------------------------------------------------------------
+
+fn forgot_view(lang: Lang, csrf: &str, email: &str) -> AccountPage {
+    let tr = Tr::new(lang);
+    let mut page = AccountPage::new(lang, "account-forgot-title", "account/forgot");
+    page.intro = Some(tr.t("account-forgot-intro"));
+    let mut e = field(&tr, "forgot", "email", "email", "username");
+    e.value = email.to_string();
+    page.forms.push(FormView {
+        heading: None,
+        action: format!("/{}/account/forgot", lang.code()),
+        fields: vec![e],
+        hidden: vec![Hidden {
+            name: "csrf",
+            value: csrf.to_string(),
+        }],
+        submit: tr.t("account-forgot-submit"),
+    });
+    page.links.push(LinkView {
+        href: format!("/{}/account/login", lang.code()),
+        text: tr.t("account-signup-to-login"),
+    });
+    page
+}
+
+async fn forgot_page(
+    State(state): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let lang = page_lang(&code)?;
+    let (twin, _) = state.accounts()?;
+    let (csrf, cookie) = anon_csrf(&twin, &headers);
+    Ok(forgot_view(lang, &csrf, "").render(
+        StatusCode::OK,
+        lang,
+        &cookie.into_iter().collect::<Vec<_>>(),
+    ))
+}
+
+async fn forgot_post(
+    State(state): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+    peer: flows::Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let lang = page_lang(&code)?;
+    let (twin, account) = state.accounts()?;
+    let f = form(&body);
+    if !anon_csrf_ok(&headers, &f) {
+        return Ok(denied(lang, "account/forgot"));
+    }
+    let email = f.get("email").cloned().unwrap_or_default();
+    let tr = Tr::new(lang);
+    let client = flows::client_address(&headers, &peer);
+    match flows::request_password_reset(&twin, &account, &email, lang, &client).await {
+        Ok(()) => {
+            let mut page = AccountPage::new(lang, "account-forgot-done-title", "account/forgot");
+            page.intro = Some(tr.t("account-forgot-done"));
+            page.links.push(LinkView {
+                href: format!("/{}/account/login", lang.code()),
+                text: tr.t("account-signup-to-login"),
+            });
+            Ok(page.render(StatusCode::OK, lang, &[]))
+        }
+        Err(e) if e.code == ErrorCode::TooManyRequests || e.code == ErrorCode::InvalidField => {
+            let csrf = csrf_cookie(&headers).unwrap_or_default();
+            let mut page = forgot_view(lang, &csrf, &email);
+            if e.code == ErrorCode::TooManyRequests {
+                page.field_error("", tr.t1("account-login-throttled", "minutes", 15));
+            } else {
+                page.field_error("email", tr.t("account-error-email"));
+            }
+            Ok(page.render(e.code.status(), lang, &[]))
+        }
+        Err(e) => Ok(error_page(lang, "account/forgot", &e)),
+    }
+}
+
+fn reset_view(lang: Lang, csrf: &str, link_token: &str) -> AccountPage {
+    let tr = Tr::new(lang);
+    let mut page = AccountPage::new(lang, "account-reset-title", "account/forgot");
+    page.intro = Some(tr.t("account-reset-intro"));
+    let mut p = field(&tr, "reset", "new_password", "password", "new-password");
+    p.hint = Some(tr.t("account-password-hint"));
+    page.forms.push(FormView {
+        heading: None,
+        action: format!("/{}/account/reset", lang.code()),
+        fields: vec![p],
+        hidden: vec![
+            Hidden {
+                name: "csrf",
+                value: csrf.to_string(),
+            },
+            Hidden {
+                name: "token",
+                value: link_token.to_string(),
+            },
+        ],
+        submit: tr.t("account-reset-submit"),
+    });
+    page
+}
+
+/// The page for a link that does not work (400), with a way to ask for a new one.
+fn reset_failed(lang: Lang, set_cookies: &[HeaderValue]) -> Response {
+    let tr = Tr::new(lang);
+    let mut page = AccountPage::new(lang, "account-reset-title", "account/forgot");
+    page.intro = Some(tr.t("account-reset-failed"));
+    page.links.push(LinkView {
+        href: format!("/{}/account/forgot", lang.code()),
+        text: tr.t("account-reset-again"),
+    });
+    page.render(StatusCode::BAD_REQUEST, lang, set_cookies)
+}
+
+/// `GET /{lang}/account/reset?token=…` (the link in the mail): the form, with the token in a
+/// hidden field. Looking does not spend the link.
+async fn reset_page(
+    State(state): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let lang = page_lang(&code)?;
+    let (twin, _) = state.accounts()?;
+    let q = query(raw.as_deref());
+    let link_token = q.get("token").map(String::as_str).unwrap_or("");
+    let (csrf, cookie) = anon_csrf(&twin, &headers);
+    let cookies = cookie.into_iter().collect::<Vec<_>>();
+    if flows::reset_link_email(&twin, link_token).await?.is_none() {
+        return Ok(reset_failed(lang, &cookies));
+    }
+    Ok(reset_view(lang, &csrf, link_token).render(StatusCode::OK, lang, &cookies))
+}
+
+async fn reset_post(
+    State(state): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let lang = page_lang(&code)?;
+    let (twin, account) = state.accounts()?;
+    let f = form(&body);
+    if !anon_csrf_ok(&headers, &f) {
+        return Ok(denied(lang, "account/forgot"));
+    }
+    let link_token = f.get("token").cloned().unwrap_or_default();
+    let new = f.get("new_password").cloned().unwrap_or_default();
+    let tr = Tr::new(lang);
+    match flows::confirm_password_reset(&twin, &account, &link_token, &new, lang).await {
+        Ok(()) => {
+            let mut page = AccountPage::new(lang, "account-reset-title", "account/login");
+            page.notice = Some(tr.t("account-reset-done"));
+            page.links.push(LinkView {
+                href: format!("/{}/account/login", lang.code()),
+                text: tr.t("account-signup-to-login"),
+            });
+            // The old session cookie is dead now: clear it in this browser too.
+            Ok(page.render(
+                StatusCode::OK,
+                lang,
+                &[crate::me::auth::clear_cookie(&twin)?],
+            ))
+        }
+        Err(e)
+            if e.code == ErrorCode::InvalidField
+                && e.errors
+                    .first()
+                    .is_some_and(|fe| fe.field == "new_password") =>
+        {
+            let csrf = csrf_cookie(&headers).unwrap_or_default();
+            let mut page = reset_view(lang, &csrf, &link_token);
+            let email = flows::reset_link_email(&twin, &link_token)
+                .await?
+                .unwrap_or_default();
+            if let Some((name, text)) = localized_field_error(&tr, &e, &new, &email) {
+                page.field_error(&name, text);
+            }
+            Ok(page.render(StatusCode::BAD_REQUEST, lang, &[]))
+        }
+        Err(e) if e.code == ErrorCode::InvalidField => Ok(reset_failed(lang, &[])),
+        Err(e) => Ok(error_page(lang, "account/forgot", &e)),
+    }
 }
 
 // ------------------------------------------------------------------------------------------

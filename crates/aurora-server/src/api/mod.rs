@@ -62,14 +62,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(codes::routes())
 }
 
-/// Paths whose only method is `POST` (every other route takes `GET` and `HEAD`).
-pub(crate) const POST_PATHS: &[&str] = &[
-    "/api/v1/understand",
-    "/api/v1/guidance",
-    "/api/v1/feedback",
-    "/api/v1/clicks",
-];
-
 /// A JSON body with `Content-Language`.
 pub(crate) fn json_in<T: Serialize>(lang: Lang, body: T) -> Response {
     let mut response = Json(body).into_response();

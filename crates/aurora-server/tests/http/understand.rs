@@ -356,7 +356,7 @@ async fn get_is_a_405_allowing_post() {
             "type": "https://aurora.example/problems/method_not_allowed",
             "title": "Method not allowed",
             "status": 405,
-            "detail": "method GET is not allowed for path \"/api/v1/understand\"; allowed: POST",
+            "detail": "method GET is not allowed for path \"/api/v1/understand\"; the Allow header lists the methods that are",
             "code": "method_not_allowed"
         }),
     );

@@ -717,7 +717,7 @@ async fn feedback_is_post_only_and_the_script_is_served() {
     assert_eq!(r.header(header::ALLOW), "POST");
     let r = post_form(&t.app, "/fi/guide", None, &[]).await;
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(r.header(header::ALLOW), "GET, HEAD");
+    assert_eq!(r.header(header::ALLOW), "GET,HEAD");
     let r = get(&t.app, "/assets/guide.js", None).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(

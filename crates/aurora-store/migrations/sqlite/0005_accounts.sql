@@ -25,11 +25,12 @@ CREATE TABLE external_identities (
 CREATE INDEX external_identities_person ON external_identities (person_id);
 
 -- Single-use links sent by e-mail (SHA-256 of the token only). `purpose` 'verify' confirms
--- `email` (the address the link was sent to); 'change' moves the account to `email`.
+-- `email` (the address the link was sent to); 'change' moves the account to `email`;
+-- 'reset' sets a new password while the account still has `email`.
 CREATE TABLE email_tokens (
     token_hash TEXT PRIMARY KEY NOT NULL,
     person_id TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
-    purpose TEXT NOT NULL CHECK (purpose IN ('verify', 'change')),
+    purpose TEXT NOT NULL CHECK (purpose IN ('verify', 'change', 'reset')),
     email TEXT NOT NULL,
     created_at TEXT NOT NULL,
     expires_at_unix BIGINT NOT NULL,

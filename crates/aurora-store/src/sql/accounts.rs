@@ -10,7 +10,8 @@ use sqlx::Row;
 
 use super::{now, SqlStore};
 use crate::accounts::{
-    AccountRecord, AccountStore, ChangeOutcome, EmailPurpose, OidcLogin, PendingLink, VerifyOutcome,
+    AccountRecord, AccountStore, ChangeOutcome, EmailPurpose, OidcLogin, PendingLink, ResetOutcome,
+    VerifyOutcome,
 };
 use crate::{Error, Result};
 
@@ -251,6 +252,84 @@ impl AccountStore for SqlStore {
             }
             Err(e) => Err(Error::Database(e)),
         }
+    }
+
+    async fn password_reset_email(
+        &self,
+        token_hash: &str,
+        now_unix: i64,
+    ) -> Result<Option<String>> {
+        let row = sqlx::query(
+            "SELECT email FROM email_tokens WHERE token_hash = $1 AND purpose = 'reset' \
+             AND used_at IS NULL AND expires_at_unix > $2",
+        )
+        .bind(token_hash)
+        .bind(now_unix)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    async fn redeem_password_reset(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now_unix: i64,
+    ) -> Result<ResetOutcome> {
+        let _writer = self.sqlite_write_lock().await;
+        let at = now();
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "UPDATE email_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = 'reset' \
+             AND used_at IS NULL AND expires_at_unix > $3 RETURNING person_id, email",
+        )
+        .bind(&at)
+        .bind(token_hash)
+        .bind(now_unix)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return Ok(ResetOutcome::Invalid);
+        };
+        let person_id: String = row.try_get(0)?;
+        let email: String = row.try_get(1)?;
+        let done = sqlx::query(
+            "UPDATE accounts SET password_hash = $1, password_changed_at = $2 \
+             WHERE person_id = $3 AND email = $4",
+        )
+        .bind(password_hash)
+        .bind(&at)
+        .bind(&person_id)
+        .bind(&email)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            // A link to an address the account no longer has is spent and changes nothing.
+            tx.commit().await?;
+            return Ok(ResetOutcome::Invalid);
+        }
+        // Any other reset link of the person dies with this one: it was sent before the
+        // password the person has now.
+        sqlx::query(
+            "UPDATE email_tokens SET used_at = $1 WHERE person_id = $2 AND purpose = 'reset' \
+             AND used_at IS NULL",
+        )
+        .bind(&at)
+        .bind(&person_id)
+        .execute(&mut *tx)
+        .await?;
+        let ended = sqlx::query("DELETE FROM sessions WHERE person_id = $1")
+            .bind(&person_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(ResetOutcome::Reset {
+            person_id,
+            email,
+            sessions_ended: ended,
+        })
     }
 
     async fn record_signin_failure(&self, key: &str, at_unix: i64) -> Result<()> {

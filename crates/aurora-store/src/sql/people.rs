@@ -64,10 +64,12 @@ impl PersonStore for SqlStore {
     }
 
     async fn person(&self, id: &str) -> Result<Option<PersonRecord>> {
-        let row = sqlx::query(&format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {PERSON_COLUMNS} FROM persons WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(person_from_row).transpose()
     }
 
