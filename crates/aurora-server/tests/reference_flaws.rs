@@ -14,7 +14,7 @@ use support::{Person, TwinApp};
 
 const REDIRECT: &str = "https://service.example/callback";
 
-/// A member service allowed to read `age`, and an access token for `person` through the real
+/// A member service allowed to read `age` and `municipality_code`, and an access token for `person` through the real
 /// engine (consent granted as on the consent screen).
 async fn token_for(app: &TwinApp, person: &Person) -> (String, String) {
     let store = app.store.as_ref();
@@ -27,7 +27,7 @@ async fn token_for(app: &TwinApp, person: &Person) -> (String, String) {
             name_en: "Service".into(),
             organisation: "Testers".into(),
             redirect_uris: vec![REDIRECT.into()],
-            allowed_scopes: vec!["openid".into(), "age".into()],
+            allowed_scopes: vec!["openid".into(), "age".into(), "municipality_code".into()],
             allowed_purposes: vec!["service_delivery".into()],
             ..Default::default()
         },
@@ -42,7 +42,7 @@ async fn token_for(app: &TwinApp, person: &Person) -> (String, String) {
             client_id: Some(client.client.id.clone()),
             redirect_uri: Some(REDIRECT.into()),
             response_type: Some("code".into()),
-            scope: Some("openid age".into()),
+            scope: Some("openid age municipality_code".into()),
             state: Some("s".into()),
             nonce: Some("n".into()),
             code_challenge: Some(aurora_twin::oauth::s256(&verifier)),
@@ -115,7 +115,11 @@ async fn flaw_16_withdrawing_on_the_page_revokes_the_services_tokens_like_the_ap
     let (token, consent_id) = token_for(&app, &p).await;
     let r = member_read(&app, &token).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert_eq!(r.json()["attributes"]["age"], 0, "0 is a value (§8.11)");
+    let v = r.json();
+    assert_eq!(v["attributes"]["age"], 0, "0 is a value (§8.11)");
+    // §8.13: a consented attribute without a value is said to be missing, not left out.
+    assert_eq!(v["missing"], json!(["municipality_code"]));
+    assert_eq!(v["denied"], json!([]));
 
     let form = format!("csrf={}", p.csrf);
     let r = app

@@ -212,11 +212,18 @@ async fn member_attributes(
         .iter()
         .map(|(a, reason)| json!({"attribute": a, "reason": reason.as_str()}))
         .collect();
+    // Every asked-for attribute is in exactly one list: released, denied, or missing (consented
+    // to, but the person has no value), so a service never has to guess why one is absent.
+    let missing: Vec<&String> = attributes
+        .iter()
+        .filter(|a| !read.values.contains_key(*a) && !read.denied.iter().any(|(d, _)| d == *a))
+        .collect();
     let mut response = Json(json!({
         "sub": grant.subject,
         "purpose": grant.consent.purpose,
         "attributes": read.values,
         "denied": denied,
+        "missing": missing,
     }))
     .into_response();
     no_store(response.headers_mut());
