@@ -234,6 +234,51 @@ fn mail(tr: &Tr, to: &str, subject: &str, lines: &[String]) -> MailMessage {
     }
 }
 
+/// A mail carrying a single-use link.
+struct LinkMail<'a> {
+    person_id: &'a str,
+    purpose: EmailPurpose,
+    to: &'a str,
+    ttl_secs: i64,
+    subject: &'static str,
+    body: &'static str,
+    /// The page the link opens, under `/{lang}/`.
+    path: &'static str,
+}
+
+/// Stores a fresh link token (its hash) and mails the link; the token itself goes nowhere
+/// else.
+async fn mail_link(
+    twin: &TwinState,
+    account: &AccountState,
+    m: LinkMail<'_>,
+    lang: Lang,
+) -> Result<(), ApiError> {
+    let t = token::generate().map_err(|e| ApiError::internal(&e))?;
+    store(twin)
+        .create_email_token(
+            &token::hash(&t),
+            m.person_id,
+            m.purpose,
+            m.to,
+            unix_now() + m.ttl_secs,
+        )
+        .await?;
+    let tr = Tr::new(lang);
+    let message = mail(
+        &tr,
+        m.to,
+        m.subject,
+        &[
+            tr.t(m.body),
+            link(twin, lang, m.path, &t),
+            tr.t("account-mail-not-you"),
+        ],
+    );
+    send_mail(account, message).await;
+    Ok(())
+}
+
 async fn send_verification(
     twin: &TwinState,
     account: &AccountState,
@@ -241,28 +286,21 @@ async fn send_verification(
     email: &str,
     lang: Lang,
 ) -> Result<(), ApiError> {
-    let t = token::generate().map_err(|e| ApiError::internal(&e))?;
-    store(twin)
-        .create_email_token(
-            &token::hash(&t),
-            person_id,
-            EmailPurpose::Verify,
-            email,
-            unix_now() + VERIFY_TTL_SECS,
-        )
-        .await?;
-    let tr = Tr::new(lang);
-    let message = mail(
-        &tr,
-        email,
-        "account-mail-verify-subject",
-        &[
-            tr.t("account-mail-verify-body"),
-            link(twin, lang, "account/verify", &t),
-            tr.t("account-mail-not-you"),
-        ],
-    );
-    send_mail(account, message).await;
+    mail_link(
+        twin,
+        account,
+        LinkMail {
+            person_id: person_id,
+            purpose: EmailPurpose::Verify,
+            to: email,
+            ttl_secs: VERIFY_TTL_SECS,
+            subject: "account-mail-verify-subject",
+            body: "account-mail-verify-body",
+            path: "account/verify",
+        },
+        lang,
+    )
+    .await?;
     Ok(())
 }
 
@@ -545,28 +583,21 @@ async fn send_reset_link(
     if acct.verified_at.is_none() {
         return Ok(());
     }
-    let t = token::generate().map_err(|e| ApiError::internal(&e))?;
-    store(twin)
-        .create_email_token(
-            &token::hash(&t),
-            &acct.person_id,
-            EmailPurpose::Reset,
-            email,
-            unix_now() + RESET_TTL_SECS,
-        )
-        .await?;
-    let tr = Tr::new(lang);
-    let message = mail(
-        &tr,
-        email,
-        "account-mail-reset-subject",
-        &[
-            tr.t("account-mail-reset-body"),
-            link(twin, lang, "account/reset", &t),
-            tr.t("account-mail-not-you"),
-        ],
-    );
-    send_mail(account, message).await;
+    mail_link(
+        twin,
+        account,
+        LinkMail {
+            person_id: &acct.person_id,
+            purpose: EmailPurpose::Reset,
+            to: email,
+            ttl_secs: RESET_TTL_SECS,
+            subject: "account-mail-reset-subject",
+            body: "account-mail-reset-body",
+            path: "account/reset",
+        },
+        lang,
+    )
+    .await?;
     tracing::info!(person_id = %acct.person_id, "password reset link sent");
     Ok(())
 }
@@ -683,28 +714,21 @@ pub(crate) async fn request_email_change(
         notify_existing(account, &new, lang).await;
         return Ok(());
     }
-    let t = token::generate().map_err(|e| ApiError::internal(&e))?;
-    store(twin)
-        .create_email_token(
-            &token::hash(&t),
-            &signed.person_id,
-            EmailPurpose::Change,
-            &new,
-            unix_now() + CHANGE_TTL_SECS,
-        )
-        .await?;
-    let tr = Tr::new(lang);
-    let message = mail(
-        &tr,
-        &new,
-        "account-mail-change-subject",
-        &[
-            tr.t("account-mail-change-body"),
-            link(twin, lang, "account/email/confirm", &t),
-            tr.t("account-mail-not-you"),
-        ],
-    );
-    send_mail(account, message).await;
+    mail_link(
+        twin,
+        account,
+        LinkMail {
+            person_id: &signed.person_id,
+            purpose: EmailPurpose::Change,
+            to: &new,
+            ttl_secs: CHANGE_TTL_SECS,
+            subject: "account-mail-change-subject",
+            body: "account-mail-change-body",
+            path: "account/email/confirm",
+        },
+        lang,
+    )
+    .await?;
     tracing::info!(person_id = %signed.person_id, "e-mail change requested");
     Ok(())
 }

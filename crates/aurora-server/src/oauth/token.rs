@@ -147,16 +147,22 @@ fn ok_json(value: impl serde::Serialize) -> Response {
     response
 }
 
+/// What every client-authenticated endpoint starts with: the twin surfaces, the form body,
+/// and the client authenticated with HTTP Basic; or the answer to send instead.
+async fn client_request<'a>(
+    state: &'a AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(&'a TwinState, Vec<(String, String)>, OAuthClient), Box<Response>> {
+    let twin = state.twin().map_err(|_| Box::new(server_error()))?;
+    let form = form(headers, body)?;
+    let client = client(twin, headers, &form).await?;
+    Ok((twin, form, client))
+}
+
 async fn token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let Ok(twin) = state.twin() else {
-        return server_error();
-    };
-    let form = match form(&headers, &body) {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
-    let client = match client(twin, &headers, &form).await {
-        Ok(c) => c,
+    let (twin, form, client) = match client_request(&state, &headers, &body).await {
+        Ok(x) => x,
         Err(r) => return *r,
     };
     let iss = issuer(twin);
@@ -198,15 +204,8 @@ async fn token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -
 }
 
 async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let Ok(twin) = state.twin() else {
-        return server_error();
-    };
-    let form = match form(&headers, &body) {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
-    let client = match client(twin, &headers, &form).await {
-        Ok(c) => c,
+    let (twin, form, client) = match client_request(&state, &headers, &body).await {
+        Ok(x) => x,
         Err(r) => return *r,
     };
     let Some(token) = param(&form, "token") else {
@@ -228,15 +227,8 @@ async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
 }
 
 async fn introspect(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let Ok(twin) = state.twin() else {
-        return server_error();
-    };
-    let form = match form(&headers, &body) {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
-    let client = match client(twin, &headers, &form).await {
-        Ok(c) => c,
+    let (twin, form, client) = match client_request(&state, &headers, &body).await {
+        Ok(x) => x,
         Err(r) => return *r,
     };
     let Some(token) = param(&form, "token") else {
