@@ -136,9 +136,13 @@ fn values_field(body: &JsonObject) -> Result<BTreeMap<String, Value>, ApiError> 
     }
 }
 
+/// Anonymous hand-overs one client may make in the throttle window (15 minutes).
+const ANONYMOUS_HANDOVER_LIMIT: u32 = 60;
+
 /// `POST /api/v1/handover`
 async fn create(
     State(state): State<AppState>,
+    peer: crate::account::flows::Peer,
     headers: HeaderMap,
     body: JsonObject,
 ) -> Result<Response, ApiError> {
@@ -149,6 +153,12 @@ async fn create(
     let lang = body.lang("lang")?.unwrap_or(Lang::Fi);
     let twin = state.twin()?;
     let signed = optional_session(twin, &headers).await?;
+    if signed.is_none() {
+        // Anonymous hand-overs cost a row each: a bounded number per client and window.
+        let client = crate::account::flows::client_address(&headers, &peer);
+        crate::account::flows::rate_limit(twin, "handover", &client, ANONYMOUS_HANDOVER_LIMIT)
+            .await?;
+    }
     if !names.is_empty() {
         let Some(signed) = &signed else {
             return Err(ApiError::new(

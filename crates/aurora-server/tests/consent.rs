@@ -767,3 +767,32 @@ async fn bad_hand_over_requests_name_their_field() {
         assert!(!r.text().contains("-3"));
     }
 }
+
+/// Anonymous hand-overs cost a stored row each, so one client may make only a bounded
+/// number per window (counted in the database, so across replicas); another client is not
+/// affected, and a signed-in person is not counted as anonymous.
+#[tokio::test]
+async fn anonymous_hand_overs_are_throttled_per_client() {
+    let app = TwinApp::new().await;
+    services(&app).await;
+    let body = json!({"service": "svc-a", "values": {"age": 19}});
+    let from = |ip: &str| {
+        axum::http::Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/handover")
+            .header("content-type", "application/json")
+            .header("x-forwarded-for", ip)
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap()
+    };
+    for i in 0..60 {
+        let r = app.request(from("203.0.113.7")).await;
+        assert_eq!(r.status, StatusCode::CREATED, "request {i}: {}", r.text());
+    }
+    let r = app.request(from("203.0.113.7")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text());
+    assert_eq!(r.code(), "too_many_requests");
+    assert!(r.header("retry-after").is_some());
+    let r = app.request(from("198.51.100.2")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+}

@@ -190,6 +190,22 @@ async fn record_failure(twin: &TwinState, keys: &[&str], now: i64) -> Result<(),
     Ok(())
 }
 
+/// Counts one request of `client` against `limit` per throttle window under `kind` (across
+/// replicas: the count is in the database); `too_many_requests` once over it.
+pub(crate) async fn rate_limit(
+    twin: &TwinState,
+    kind: &str,
+    client: &str,
+    limit: u32,
+) -> Result<(), ApiError> {
+    let now = unix_now();
+    let key = format!("{kind}:{}", token::hash(client));
+    if let Some(wait) = throttled(twin, &key, limit, now).await? {
+        return Err(too_many(wait));
+    }
+    record_failure(twin, &[&key], now).await
+}
+
 /// 429 with the wait in the detail (the API puts it in `Retry-After` too).
 pub(crate) fn too_many(wait: i64) -> ApiError {
     ApiError::new(
@@ -290,7 +306,7 @@ async fn send_verification(
         twin,
         account,
         LinkMail {
-            person_id: person_id,
+            person_id,
             purpose: EmailPurpose::Verify,
             to: email,
             ttl_secs: VERIFY_TTL_SECS,
