@@ -23,8 +23,9 @@
 //!   `/{lang}/guide` (whose sliders use a few lines of progressive JavaScript,
 //!   `/assets/guide.js`; everything works without it).
 //!
-//! It knows the store only through [`aurora_store::CatalogStore`] and the domain only through
-//! `aurora-model` types; filter semantics, validation and persistence live there.
+//! It knows the store only through the `aurora-store` traits and the domain only through
+//! `aurora-model` and `aurora-twin`; filter semantics, validation, authorization decisions and
+//! persistence live there.
 //!
 //! # Endpoints
 //!
@@ -73,8 +74,18 @@
 //! problem+json; its endpoints, authentication and the reference flaws it fixes are
 //! described in the `compat` module ([`CompatConfig`] sets it up).
 //!
-//! Not here yet: OAuth and the other surfaces of the architecture; they join this router as
-//! their engines arrive.
+//! The person's own surfaces (issue 5; decisions in `aurora-twin`, see `docs/twin.md`):
+//!
+//! | method, path | what |
+//! |---|---|
+//! | `/api/v1/account/…`, `/{lang}/account/…` | sign-up, verification, sign-in (password or an external OpenID provider), sign-out, password change and reset, e-mail change (`account`) |
+//! | `GET`/`DELETE /api/v1/me/session`, `POST /api/v1/me/erase` | the session and its CSRF token; erasure with a signed receipt (`me`) |
+//! | `/api/v1/me/twin…`, `/api/v1/me/companies…`, `/api/v1/me/export…`, `GET /api/v1/attributes` | the twin's values and history, company twins under mandates, export |
+//! | `/api/v1/me/consents…`, `/api/v1/me/access-log`, `/api/v1/handover…` | consents with signed receipts, the access log, anonymous hand-over |
+//! | `/.well-known/openid-configuration`, `/oauth/…`, `/api/v1/member/attributes…` | the OAuth 2.1 / OpenID Connect authorization server and the member services' data API (`oauth`) |
+//! | `/{lang}/me…` | the person's web pages |
+//!
+//! Not here yet: the advisor network (A2A, MCP) and the situational picture.
 #![warn(missing_docs)]
 
 mod account;

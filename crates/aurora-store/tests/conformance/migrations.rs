@@ -63,6 +63,20 @@ pub async fn newer_schema_is_refused(db: &TestDb) {
 /// Several stores opening one fresh database at once: all succeed, migrations run once.
 pub async fn concurrent_opens_migrate_once(db: &TestDb) {
     // The harness already migrated `db`; start from an empty schema again.
+    // The twin's tables (migrations 4–8) first, in reverse order of creation, so that every
+    // table goes before the tables it references.
+    sqlx::raw_sql(
+        "DROP TABLE deletion_notices; DROP TABLE oauth_tokens; DROP TABLE oauth_codes; \
+         DROP TABLE oauth_clients; DROP TABLE handover_tokens; DROP TABLE access_log; \
+         DROP TABLE consent_events; DROP TABLE consents; DROP TABLE mandates; \
+         DROP TABLE companies; DROP TABLE twin_history; DROP TABLE twin_values; \
+         DROP TABLE pending_links; DROP TABLE oidc_logins; DROP TABLE signin_failures; \
+         DROP TABLE email_tokens; DROP TABLE external_identities; DROP TABLE accounts; \
+         DROP TABLE sessions; DROP TABLE persons;",
+    )
+    .execute(db.raw())
+    .await
+    .expect("drop the twin's tables");
     sqlx::raw_sql(
         "DROP TABLE service_embeddings; DROP TABLE recommendation_redirects; DROP TABLE recommendation_services; \
          DROP TABLE recommendations; DROP TABLE api_clients; \
