@@ -3,7 +3,7 @@
 //! (`secrets.txt`, written by `tests/support/twin.rs::remember_secret`) appears in any log
 //! the test binaries wrote there (`*.log`, every line at TRACE level).
 //!
-//! `.ci/run` runs it last: `cargo test -p aurora-server --test log_audit -- --ignored`.
+//! `.ci/run` runs it last: `cargo test --workspace --test log_audit -- --ignored`.
 //! It is ignored in a plain `cargo test`, where the logs of the other binaries may not exist
 //! yet.
 
